@@ -1,0 +1,512 @@
+// The socket syscalls. Each is called with exactly the arguments the JS caller
+// gave, as a C program would make it: no flag is added (no SOCK_CLOEXEC, no
+// MSG_NOSIGNAL, no O_NONBLOCK), so strace shows the same calls for both.
+//
+// Sync functions return the syscall's result and, when it is -1, leave errno
+// in state.cell[0]. Calls that return a length through a pointer (accept,
+// getsockname, getsockopt, recvfrom) leave it in state.cell[1].
+//
+// Async functions take a trailing callback(ret, errno, outlen). The syscall
+// runs on a libuv threadpool thread on memory the operation owns: data to send
+// is copied in at call time and received data and addresses are copied out on
+// completion, so a buffer that is garbage-collected or detached while the call
+// runs can never be written through a stale pointer.
+#include "addon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace posix_sockets {
+
+namespace {
+
+using Napi::CallbackInfo;
+using Napi::Value;
+
+// ---------------------------------------------------------------------------
+// Argument helpers
+
+size_t GetLength(const CallbackInfo& info, size_t index, const char* what, size_t limit,
+                 const char* limitName) {
+  int64_t n = GetInteger(info, index, what, 0, INT64_C(9007199254740991));
+  if (static_cast<uint64_t>(n) > limit) {
+    throw Napi::RangeError::New(info.Env(), std::string("argument '") + what + "' (" +
+                                                std::to_string(n) + ") exceeds the size of '" +
+                                                limitName + "' (" + std::to_string(limit) +
+                                                " bytes)");
+  }
+  return static_cast<size_t>(n);
+}
+
+// addr + addrlen as passed to bind/connect/sendto: addr may be null.
+struct AddrIn {
+  const uint8_t* data = nullptr;
+  socklen_t len = 0;
+};
+
+AddrIn GetAddrIn(const CallbackInfo& info, size_t index) {
+  Bytes b = GetOptionalBytes(info, index, "addr");
+  AddrIn a;
+  if (b.data == nullptr) {
+    // C passes addrlen through even with a null addr; the kernel judges it.
+    a.len = static_cast<socklen_t>(GetInteger(info, index + 1, "addrlen", 0, UINT32_MAX));
+    return a;
+  }
+  a.data = b.data;
+  a.len = static_cast<socklen_t>(GetLength(info, index + 1, "addrlen", b.length, "addr"));
+  return a;
+}
+
+Value Result(const CallbackInfo& info, ssize_t ret) {
+  if (ret == -1) State(info.Env()).cell[0] = errno;
+  return Napi::Number::New(info.Env(), static_cast<double>(ret));
+}
+
+void SetOutLen(const CallbackInfo& info, socklen_t len) {
+  State(info.Env()).cell[1] = static_cast<int32_t>(len);
+}
+
+Napi::Function GetCallback(const CallbackInfo& info, size_t index) {
+  if (!info[index].IsFunction()) {
+    throw Napi::TypeError::New(info.Env(), "argument 'callback' must be a function");
+  }
+  return info[index].As<Napi::Function>();
+}
+
+// ---------------------------------------------------------------------------
+// Calls that never block (or that C programs treat as not blocking)
+
+Value Socket(const CallbackInfo& info) {
+  int domain = GetInt(info, 0, "domain");
+  int type = GetInt(info, 1, "type");
+  int protocol = GetInt(info, 2, "protocol");
+  return Result(info, socket(domain, type, protocol));
+}
+
+Value Bind(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  AddrIn a = GetAddrIn(info, 1);
+  return Result(info, bind(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
+}
+
+Value Listen(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  int backlog = GetInt(info, 1, "backlog");
+  return Result(info, listen(fd, backlog));
+}
+
+Value Close(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  return Result(info, close(fd));
+}
+
+Value Shutdown(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  int how = GetInt(info, 1, "how");
+  return Result(info, shutdown(fd, how));
+}
+
+Value Setsockopt(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  int level = GetInt(info, 1, "level");
+  int optname = GetInt(info, 2, "optname");
+  Bytes v = GetOptionalBytes(info, 3, "optval");
+  socklen_t optlen;
+  if (v.data == nullptr) {
+    optlen = static_cast<socklen_t>(GetInteger(info, 4, "optlen", 0, UINT32_MAX));
+  } else {
+    optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
+  }
+  return Result(info, setsockopt(fd, level, optname, v.data, optlen));
+}
+
+Value Getsockopt(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  int level = GetInt(info, 1, "level");
+  int optname = GetInt(info, 2, "optname");
+  Bytes v = GetBytes(info, 3, "optval");
+  socklen_t optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
+  int ret = getsockopt(fd, level, optname, v.data, &optlen);
+  Value r = Result(info, ret);
+  if (ret == 0) SetOutLen(info, optlen);
+  return r;
+}
+
+// getsockname(2) and getpeername(2) share a signature.
+template <int (*Fn)(int, sockaddr*, socklen_t*)>
+Value GetName(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  Bytes a = GetBytes(info, 1, "addr");
+  socklen_t len = static_cast<socklen_t>(GetLength(info, 2, "addrlen", a.length, "addr"));
+  int ret = Fn(fd, reinterpret_cast<sockaddr*>(a.data), &len);
+  Value r = Result(info, ret);
+  if (ret == 0) SetOutLen(info, len);
+  return r;
+}
+
+int GetsocknameFn(int fd, sockaddr* a, socklen_t* l) { return getsockname(fd, a, l); }
+int GetpeernameFn(int fd, sockaddr* a, socklen_t* l) { return getpeername(fd, a, l); }
+
+Value Fcntl(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  int cmd = GetInt(info, 1, "cmd");
+  int arg = info[2].IsUndefined() ? 0 : GetInt(info, 2, "arg");
+  return Result(info, fcntl(fd, cmd, arg));
+}
+
+// ---------------------------------------------------------------------------
+// Calls that can block: a sync twin on the calling thread, and an async form
+// on the threadpool. Both make the identical syscall.
+
+// accept(2) and, where the platform has it, accept4(2).
+ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool four) {
+#ifdef __linux__
+  if (four) return accept4(fd, addr, len, flags);
+#else
+  (void)flags;
+  (void)four;
+#endif
+  return accept(fd, addr, len);
+}
+
+// addr + *addrlen as passed to accept/recvfrom: both may be null.
+struct AddrOut {
+  Bytes bytes;          // the caller's memory (sync) or where to copy back (async)
+  bool present = false;  // addr is not null
+  bool hasLen = false;   // addrlen is not null
+  socklen_t len = 0;
+};
+
+AddrOut GetAddrOut(const CallbackInfo& info, size_t index) {
+  AddrOut o;
+  o.bytes = GetOptionalBytes(info, index, "addr");
+  o.present = o.bytes.data != nullptr;
+  Napi::Value l = info[index + 1];
+  if (l.IsNull() || l.IsUndefined()) return o;
+  o.hasLen = true;
+  o.len = o.present ? static_cast<socklen_t>(GetLength(info, index + 1, "addrlen",
+                                                       o.bytes.length, "addr"))
+                    : static_cast<socklen_t>(GetInteger(info, index + 1, "addrlen", 0,
+                                                        UINT32_MAX));
+  return o;
+}
+
+Value AcceptSyncImpl(const CallbackInfo& info, bool four) {
+  int fd = GetInt(info, 0, "fd");
+  AddrOut o = GetAddrOut(info, 1);
+  int flags = four ? GetInt(info, 3, "flags") : 0;
+  socklen_t len = o.len;
+  ssize_t ret = DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
+                         o.hasLen ? &len : nullptr, flags, four);
+  Value r = Result(info, ret);
+  if (ret >= 0 && o.hasLen) SetOutLen(info, len);
+  return r;
+}
+
+Value AcceptSync(const CallbackInfo& info) { return AcceptSyncImpl(info, false); }
+#ifdef __linux__
+Value Accept4Sync(const CallbackInfo& info) { return AcceptSyncImpl(info, true); }
+#endif
+
+Value ConnectSync(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  AddrIn a = GetAddrIn(info, 1);
+  return Result(info, connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
+}
+
+Value SendSync(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  Bytes b = GetBytes(info, 1, "buf");
+  size_t len = GetLength(info, 2, "len", b.length, "buf");
+  int flags = GetInt(info, 3, "flags");
+  return Result(info, send(fd, b.data, len, flags));
+}
+
+Value SendtoSync(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  Bytes b = GetBytes(info, 1, "buf");
+  size_t len = GetLength(info, 2, "len", b.length, "buf");
+  int flags = GetInt(info, 3, "flags");
+  AddrIn a = GetAddrIn(info, 4);
+  return Result(info, sendto(fd, b.data, len, flags, reinterpret_cast<const sockaddr*>(a.data),
+                             a.len));
+}
+
+Value RecvSync(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  Bytes b = GetBytes(info, 1, "buf");
+  size_t len = GetLength(info, 2, "len", b.length, "buf");
+  int flags = GetInt(info, 3, "flags");
+  return Result(info, recv(fd, b.data, len, flags));
+}
+
+Value RecvfromSync(const CallbackInfo& info) {
+  int fd = GetInt(info, 0, "fd");
+  Bytes b = GetBytes(info, 1, "buf");
+  size_t len = GetLength(info, 2, "len", b.length, "buf");
+  int flags = GetInt(info, 3, "flags");
+  AddrOut o = GetAddrOut(info, 4);
+  socklen_t alen = o.len;
+  ssize_t ret = recvfrom(fd, b.data, len, flags,
+                         o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
+                         o.hasLen ? &alen : nullptr);
+  Value r = Result(info, ret);
+  if (ret >= 0 && o.hasLen) SetOutLen(info, alen);
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Async operations
+
+class SocketOp : public Napi::AsyncWorker {
+ public:
+  explicit SocketOp(Napi::Function callback) : Napi::AsyncWorker(callback, "posix-sockets") {}
+
+ protected:
+  // Runs on the worker thread: the syscall, on memory the op owns.
+  virtual ssize_t Run() = 0;
+  // Runs on the JS thread before the callback: copy results into JS memory.
+  virtual void Deliver() {}
+
+  socklen_t outLen_ = 0;
+  ssize_t ret_ = -1;
+
+ private:
+  void Execute() override {
+    ret_ = Run();
+    err_ = ret_ == -1 ? errno : 0;
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    Deliver();
+    Callback().Call({Napi::Number::New(env, static_cast<double>(ret_)),
+                     Napi::Number::New(env, err_), Napi::Number::New(env, outLen_)});
+  }
+
+  int err_ = 0;
+};
+
+// Keeps the caller's view alive and copies into it on completion. Re-reads
+// the view's memory then: if it was detached meanwhile, nothing is written.
+class OutView {
+ public:
+  void Hold(const Napi::Value& view) { ref_ = Napi::Persistent(view.As<Napi::Object>()); }
+  void CopyIn(const uint8_t* src, size_t n) {
+    if (ref_.IsEmpty() || n == 0) return;
+    Napi::Value v = ref_.Value();
+    Bytes b;
+    if (v.IsTypedArray()) {
+      Napi::TypedArray ta = v.As<Napi::TypedArray>();
+      b.length = ta.ByteLength();
+      if (b.length) b.data = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+    } else {
+      Napi::DataView dv = v.As<Napi::DataView>();
+      b.length = dv.ByteLength();
+      if (b.length) b.data = static_cast<uint8_t*>(dv.ArrayBuffer().Data()) + dv.ByteOffset();
+    }
+    if (b.data != nullptr) memcpy(b.data, src, std::min(n, b.length));
+  }
+
+ private:
+  Napi::ObjectReference ref_;
+};
+
+class AcceptOp : public SocketOp {
+ public:
+  AcceptOp(const CallbackInfo& info, bool four) : SocketOp(GetCallback(info, four ? 4 : 3)) {
+    fd_ = GetInt(info, 0, "fd");
+    AddrOut o = GetAddrOut(info, 1);
+    flags_ = four ? GetInt(info, 3, "flags") : 0;
+    four_ = four;
+    present_ = o.present;
+    hasLen_ = o.hasLen;
+    inLen_ = o.len;
+    if (present_) {
+      // Exactly the caller's addrlen, so the kernel sees C's argument.
+      addr_.assign(std::max<size_t>(inLen_, 1), 0);
+      out_.Hold(info[1]);
+    }
+  }
+
+ protected:
+  ssize_t Run() override {
+    outLen_ = inLen_;
+    return DoAccept(fd_, present_ ? reinterpret_cast<sockaddr*>(addr_.data()) : nullptr,
+                    hasLen_ ? &outLen_ : nullptr, flags_, four_);
+  }
+  void Deliver() override {
+    if (present_ && hasLen_) out_.CopyIn(addr_.data(), std::min(inLen_, outLen_));
+  }
+
+ private:
+  int fd_, flags_;
+  bool four_, present_, hasLen_;
+  socklen_t inLen_;
+  std::vector<uint8_t> addr_;
+  OutView out_;
+};
+
+class ConnectOp : public SocketOp {
+ public:
+  explicit ConnectOp(const CallbackInfo& info) : SocketOp(GetCallback(info, 3)) {
+    fd_ = GetInt(info, 0, "fd");
+    AddrIn a = GetAddrIn(info, 1);
+    present_ = a.data != nullptr;
+    len_ = a.len;
+    if (present_) addr_.assign(a.data, a.data + a.len);
+  }
+
+ protected:
+  ssize_t Run() override {
+    return connect(fd_, present_ ? reinterpret_cast<const sockaddr*>(addr_.data()) : nullptr,
+                   len_);
+  }
+
+ private:
+  int fd_;
+  bool present_;
+  socklen_t len_;
+  std::vector<uint8_t> addr_;
+};
+
+class SendOp : public SocketOp {
+ public:
+  SendOp(const CallbackInfo& info, bool to) : SocketOp(GetCallback(info, to ? 6 : 4)) {
+    fd_ = GetInt(info, 0, "fd");
+    Bytes b = GetBytes(info, 1, "buf");
+    size_t len = GetLength(info, 2, "len", b.length, "buf");
+    flags_ = GetInt(info, 3, "flags");
+    to_ = to;
+    if (to) {
+      AddrIn a = GetAddrIn(info, 4);
+      present_ = a.data != nullptr;
+      addrLen_ = a.len;
+      if (present_) addr_.assign(a.data, a.data + a.len);
+    }
+    data_.assign(b.data, b.data + len);
+  }
+
+ protected:
+  ssize_t Run() override {
+    if (!to_) return send(fd_, data_.data(), data_.size(), flags_);
+    return sendto(fd_, data_.data(), data_.size(), flags_,
+                  present_ ? reinterpret_cast<const sockaddr*>(addr_.data()) : nullptr,
+                  addrLen_);
+  }
+
+ private:
+  int fd_, flags_;
+  bool to_, present_ = false;
+  socklen_t addrLen_ = 0;
+  std::vector<uint8_t> data_, addr_;
+};
+
+class RecvOp : public SocketOp {
+ public:
+  RecvOp(const CallbackInfo& info, bool from) : SocketOp(GetCallback(info, from ? 6 : 4)) {
+    fd_ = GetInt(info, 0, "fd");
+    Bytes b = GetBytes(info, 1, "buf");
+    len_ = GetLength(info, 2, "len", b.length, "buf");
+    flags_ = GetInt(info, 3, "flags");
+    from_ = from;
+    if (from) {
+      AddrOut o = GetAddrOut(info, 4);
+      present_ = o.present;
+      hasLen_ = o.hasLen;
+      inLen_ = o.len;
+      if (present_) {
+        addr_.assign(std::max<size_t>(inLen_, 1), 0);
+        addrOut_.Hold(info[4]);
+      }
+    }
+    data_.reset(new uint8_t[std::max<size_t>(len_, 1)]);
+    out_.Hold(info[1]);
+  }
+
+ protected:
+  ssize_t Run() override {
+    if (!from_) return recv(fd_, data_.get(), len_, flags_);
+    outLen_ = inLen_;
+    return recvfrom(fd_, data_.get(), len_, flags_,
+                    present_ ? reinterpret_cast<sockaddr*>(addr_.data()) : nullptr,
+                    hasLen_ ? &outLen_ : nullptr);
+  }
+  void Deliver() override {
+    // With MSG_TRUNC a datagram socket may report more than it copied.
+    ssize_t r = ret_;
+    if (r > 0) out_.CopyIn(data_.get(), std::min(static_cast<size_t>(r), len_));
+    if (r >= 0 && present_ && hasLen_) addrOut_.CopyIn(addr_.data(), std::min(inLen_, outLen_));
+  }
+
+ private:
+  int fd_, flags_;
+  size_t len_;
+  bool from_, present_ = false, hasLen_ = false;
+  socklen_t inLen_ = 0;
+  std::unique_ptr<uint8_t[]> data_;
+  std::vector<uint8_t> addr_;
+  OutView out_, addrOut_;
+};
+
+// Entry points: build the op (validating on the JS thread), then queue it.
+template <typename Op, typename... A>
+Value Queue(const CallbackInfo& info, A... a) {
+  Op* op = new Op(info, a...);  // deleted by AsyncWorker after the callback
+  op->Queue();
+  return info.Env().Undefined();
+}
+
+Value Accept(const CallbackInfo& info) { return Queue<AcceptOp>(info, false); }
+#ifdef __linux__
+Value Accept4(const CallbackInfo& info) { return Queue<AcceptOp>(info, true); }
+#endif
+Value Connect(const CallbackInfo& info) { return Queue<ConnectOp>(info); }
+Value Send(const CallbackInfo& info) { return Queue<SendOp>(info, false); }
+Value Sendto(const CallbackInfo& info) { return Queue<SendOp>(info, true); }
+Value Recv(const CallbackInfo& info) { return Queue<RecvOp>(info, false); }
+Value Recvfrom(const CallbackInfo& info) { return Queue<RecvOp>(info, true); }
+
+}  // namespace
+
+void ExportCalls(Napi::Env env, Napi::Object exports) {
+  auto fn = [&](const char* name, Napi::Function::Callback cb) {
+    exports.Set(name, Napi::Function::New(env, cb, name));
+  };
+  fn("socket", Socket);
+  fn("bind", Bind);
+  fn("listen", Listen);
+  fn("close", Close);
+  fn("shutdown", Shutdown);
+  fn("setsockopt", Setsockopt);
+  fn("getsockopt", Getsockopt);
+  fn("getsockname", GetName<GetsocknameFn>);
+  fn("getpeername", GetName<GetpeernameFn>);
+  fn("fcntl", Fcntl);
+  fn("acceptSync", AcceptSync);
+  fn("accept", Accept);
+#ifdef __linux__
+  fn("accept4Sync", Accept4Sync);
+  fn("accept4", Accept4);
+#endif
+  fn("connectSync", ConnectSync);
+  fn("connect", Connect);
+  fn("sendSync", SendSync);
+  fn("send", Send);
+  fn("sendtoSync", SendtoSync);
+  fn("sendto", Sendto);
+  fn("recvSync", RecvSync);
+  fn("recv", Recv);
+  fn("recvfromSync", RecvfromSync);
+  fn("recvfrom", Recvfrom);
+}
+
+}  // namespace posix_sockets
