@@ -1,0 +1,70 @@
+// Loads the compiled addon. node-gyp builds into build/Release, cmake-js into
+// build-cmake/Release; POSIX_SOCKETS_ADDON names another build (e.g. a
+// sanitizer build) explicitly.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export type Callback = (ret: number, err: number, outlen: number) => void;
+type View = ArrayBufferView;
+
+export interface Addon {
+  /** [0]: errno of the last failing sync call; [1]: a length written back through a pointer. */
+  cell: Int32Array;
+  constants: Record<string, number>;
+  layout: Record<string, number>;
+  in6addr_any: Uint8Array;
+  in6addr_loopback: Uint8Array;
+
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, addr: View | null, addrlen: number): number;
+  listen(fd: number, backlog: number): number;
+  close(fd: number): number;
+  shutdown(fd: number, how: number): number;
+  setsockopt(fd: number, level: number, optname: number, optval: View | null, optlen: number): number;
+  getsockopt(fd: number, level: number, optname: number, optval: View, optlen: number): number;
+  getsockname(fd: number, addr: View, addrlen: number): number;
+  getpeername(fd: number, addr: View, addrlen: number): number;
+  fcntl(fd: number, cmd: number, arg?: number): number;
+
+  acceptSync(fd: number, addr: View | null, addrlen: number | null): number;
+  accept(fd: number, addr: View | null, addrlen: number | null, cb: Callback): void;
+  accept4Sync?(fd: number, addr: View | null, addrlen: number | null, flags: number): number;
+  accept4?(fd: number, addr: View | null, addrlen: number | null, flags: number, cb: Callback): void;
+  connectSync(fd: number, addr: View | null, addrlen: number): number;
+  connect(fd: number, addr: View | null, addrlen: number, cb: Callback): void;
+  sendSync(fd: number, buf: View, len: number, flags: number): number;
+  send(fd: number, buf: View, len: number, flags: number, cb: Callback): void;
+  sendtoSync(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number): number;
+  sendto(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number, cb: Callback): void;
+  recvSync(fd: number, buf: View, len: number, flags: number): number;
+  recv(fd: number, buf: View, len: number, flags: number, cb: Callback): void;
+  recvfromSync(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number | null): number;
+  recvfrom(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number | null, cb: Callback): void;
+
+  strerror(errnum: number): string;
+  inet_pton(af: number, src: string, dst: View): number;
+  inet_ntop(af: number, src: View, size?: number): string | null;
+}
+
+function locate(): string {
+  const explicit = process.env.POSIX_SOCKETS_ADDON;
+  if (explicit) return explicit;
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const candidates = [
+    join(root, 'build', 'Release', 'posix_sockets.node'),
+    join(root, 'build', 'Debug', 'posix_sockets.node'),
+    join(root, 'build-cmake', 'Release', 'posix_sockets.node'),
+  ];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(
+      `posix-sockets: the native addon is not built (looked in ${candidates.join(', ')}); run "npm run build"`,
+    );
+  }
+  return found;
+}
+
+export const addonPath = locate();
+export const addon: Addon = createRequire(import.meta.url)(addonPath);
