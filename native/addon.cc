@@ -15,29 +15,28 @@ namespace {
 
 bool IsView(const Napi::Value& v) { return v.IsTypedArray() || v.IsDataView(); }
 
+}  // namespace
+
+// The data pointer comes straight from napi_get_*_info: going through
+// ArrayBuffer().Data() fails for views of a SharedArrayBuffer.
 Bytes ViewBytes(const Napi::Value& v) {
   Bytes b;
+  void* data = nullptr;
+  napi_status status;
   if (v.IsTypedArray()) {
-    Napi::TypedArray ta = v.As<Napi::TypedArray>();
-    b.length = ta.ByteLength();
-    if (b.length > 0) {
-      b.data = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
-    }
+    status = napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr);
+    b.length = v.As<Napi::TypedArray>().ByteLength();
   } else {
-    Napi::DataView dv = v.As<Napi::DataView>();
-    b.length = dv.ByteLength();
-    if (b.length > 0) {
-      b.data = static_cast<uint8_t*>(dv.ArrayBuffer().Data()) + dv.ByteOffset();
-    }
+    status = napi_get_dataview_info(v.Env(), v, &b.length, &data, nullptr, nullptr);
   }
+  NAPI_THROW_IF_FAILED(v.Env(), status, Bytes{});
+  if (b.length > 0) b.data = static_cast<uint8_t*>(data);
   // A detached buffer reports length 0; keep a non-null pointer for
   // zero-length syscalls so the kernel sees a valid (if empty) buffer.
   static uint8_t empty[1];
   if (b.data == nullptr) b.data = empty;
   return b;
 }
-
-}  // namespace
 
 Bytes GetBytes(const Napi::CallbackInfo& info, size_t index, const char* what) {
   Napi::Value v = info[index];

@@ -29,6 +29,8 @@ struct Bytes {
   size_t length = 0;
 };
 
+// The byte range of a TypedArray or DataView (also over a SharedArrayBuffer).
+Bytes ViewBytes(const Napi::Value& v);
 // Reads argument `index` as an ArrayBufferView; throws TypeError naming `what`.
 Bytes GetBytes(const Napi::CallbackInfo& info, size_t index, const char* what);
 // Like GetBytes, but null/undefined give an empty range with data == nullptr.

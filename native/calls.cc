@@ -302,18 +302,8 @@ class OutView {
   void Hold(const Napi::Value& view) { ref_ = Napi::Persistent(view.As<Napi::Object>()); }
   void CopyIn(const uint8_t* src, size_t n) {
     if (ref_.IsEmpty() || n == 0) return;
-    Napi::Value v = ref_.Value();
-    Bytes b;
-    if (v.IsTypedArray()) {
-      Napi::TypedArray ta = v.As<Napi::TypedArray>();
-      b.length = ta.ByteLength();
-      if (b.length) b.data = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
-    } else {
-      Napi::DataView dv = v.As<Napi::DataView>();
-      b.length = dv.ByteLength();
-      if (b.length) b.data = static_cast<uint8_t*>(dv.ArrayBuffer().Data()) + dv.ByteOffset();
-    }
-    if (b.data != nullptr) memcpy(b.data, src, std::min(n, b.length));
+    Bytes b = ViewBytes(ref_.Value());
+    if (b.length > 0) memcpy(b.data, src, std::min(n, b.length));
   }
 
  private:
