@@ -76,7 +76,7 @@ export function socklen(fn: string, name: string, v: unknown): number {
 /** C memory given as a struct (sockaddr_in, timeval, ...) or as any ArrayBufferView. */
 export function memory(fn: string, name: string, v: unknown): ArrayBufferView {
   if (v !== null && typeof v === 'object' && 'bytes' in v && ArrayBuffer.isView((v as HasBytes).bytes)) {
-    return (v as HasBytes).bytes;
+    return view(fn, name, (v as HasBytes).bytes);
   }
   if (ArrayBuffer.isView(v)) return view(fn, name, v);
   throw new TypeError(
