@@ -43,18 +43,19 @@ function sendBytes(fn: string, buf: unknown): ArrayBufferView {
   return typeof buf === 'string' ? Buffer.from(buf, 'utf8') : v.view(fn, 'buf', buf);
 }
 
-function addrIn(fn: string, addr: unknown, addrlen: unknown): [ArrayBufferView | null, number] {
-  const bytes = v.optionalMemory(fn, 'addr', addr);
-  const len = bytes === null ? v.socklen(fn, 'addrlen', addrlen) : v.length(fn, 'addrlen', addrlen, bytes.byteLength, 'addr');
+// `name` is the address argument's name in the man page (addr, dest_addr, src_addr).
+function addrIn(fn: string, addr: unknown, addrlen: unknown, name = 'addr'): [ArrayBufferView | null, number] {
+  const bytes = v.optionalMemory(fn, name, addr);
+  const len = bytes === null ? v.socklen(fn, 'addrlen', addrlen) : v.length(fn, 'addrlen', addrlen, bytes.byteLength, name);
   return [bytes, len];
 }
 
-function addrOut(fn: string, addr: unknown, addrlen: unknown): [ArrayBufferView | null, LengthRef | null] {
-  const bytes = v.optionalMemory(fn, 'addr', addr);
+function addrOut(fn: string, addr: unknown, addrlen: unknown, name = 'addr'): [ArrayBufferView | null, LengthRef | null] {
+  const bytes = v.optionalMemory(fn, name, addr);
   const ref = v.lengthRef(fn, 'addrlen', addrlen, true);
   if (ref !== null) {
     if (bytes === null) v.socklen(fn, 'addrlen.value', ref.value);
-    else v.length(fn, 'addrlen.value', ref.value, bytes.byteLength, 'addr');
+    else v.length(fn, 'addrlen.value', ref.value, bytes.byteLength, name);
   }
   return [bytes, ref];
 }
@@ -293,7 +294,7 @@ export function sendSync(sockfd: number, buf: SendData, len: number, flags: numb
 /** sendto(2): send with a destination address (datagram sockets); `addr` may be null. */
 export function sendto(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number): Promise<number> {
   const bytes = sendArgs('sendto', sockfd, buf, len, flags);
-  const [a, alen] = addrIn('sendto', dest_addr, addrlen);
+  const [a, alen] = addrIn('sendto', dest_addr, addrlen, 'dest_addr');
   return queue(
     (cb) => addon.sendto(sockfd, bytes, len, flags, a, alen, cb),
     (r, err) => {
@@ -305,7 +306,7 @@ export function sendto(sockfd: number, buf: SendData, len: number, flags: number
 /** sendto(2), on the calling thread. */
 export function sendtoSync(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number): number {
   const bytes = sendArgs('sendtoSync', sockfd, buf, len, flags);
-  const [a, alen] = addrIn('sendtoSync', dest_addr, addrlen);
+  const [a, alen] = addrIn('sendtoSync', dest_addr, addrlen, 'dest_addr');
   const r = sync(addon.sendtoSync(sockfd, bytes, len, flags, a, alen));
   if (t.tracing) t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, errno);
   return r;
@@ -343,7 +344,7 @@ export function recvSync(sockfd: number, buf: ArrayBufferView, len: number, flag
 /** recvfrom(2): like recv, also filling the sender's address (`src_addr`, `addrlen` may be null). */
 export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null): Promise<number> {
   const bytes = recvArgs('recvfrom', sockfd, buf, len, flags);
-  const [a, ref] = addrOut('recvfrom', src_addr, addrlen);
+  const [a, ref] = addrOut('recvfrom', src_addr, addrlen, 'src_addr');
   const before = lenIn(ref);
   return queue(
     (cb) => addon.recvfrom(sockfd, bytes, len, flags, a, before, cb),
@@ -357,7 +358,7 @@ export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flag
 /** recvfrom(2), on the calling thread. */
 export function recvfromSync(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null): number {
   const bytes = recvArgs('recvfromSync', sockfd, buf, len, flags);
-  const [a, ref] = addrOut('recvfromSync', src_addr, addrlen);
+  const [a, ref] = addrOut('recvfromSync', src_addr, addrlen, 'src_addr');
   const before = lenIn(ref);
   const r = sync(addon.recvfromSync(sockfd, bytes, len, flags, a, before));
   setOut(ref, r, cell[1]);
