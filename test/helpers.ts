@@ -1,6 +1,7 @@
 // Shared test fixtures: real sockets on loopback, port 0 (the kernel picks a
 // free port), so test files can run in parallel.
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -106,3 +107,61 @@ export function unixAddr(path: string): sockaddr_un {
   a.sun_path = path;
   return a;
 }
+
+/**
+ * Compiles a C program with the system's `cc` and runs it; returns its stdout.
+ * The truth a test compares with: what C gets on this machine. A missing
+ * compiler is an error, never a reason to skip.
+ */
+export function runC(source: string, args: string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), 'posix-sockets-c-'));
+  try {
+    const src = join(dir, 'prog.c');
+    const exe = join(dir, 'prog');
+    writeFileSync(src, source);
+    execFileSync('cc', ['-Werror=implicit-function-declaration', '-o', exe, src], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(exe, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether `cc` compiles `source` (e.g. whether a struct has a field on this platform). */
+export function compilesC(source: string): boolean {
+  const dir = mkdtempSync(join(tmpdir(), 'posix-sockets-c-'));
+  try {
+    const src = join(dir, 'probe.c');
+    writeFileSync(src, source);
+    try {
+      execFileSync('cc', ['-c', '-o', join(dir, 'probe.o'), src], { stdio: ['ignore', 'pipe', 'pipe'] });
+      return true;
+    } catch (e) {
+      // A compiler that cannot be run is an error, not a missing field.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw e;
+      return false;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The socket headers a C program comparing with this library includes. */
+export const C_HEADERS = [
+  'sys/types.h',
+  'sys/socket.h',
+  'netinet/in.h',
+  'netinet/tcp.h',
+  'arpa/inet.h',
+  'fcntl.h',
+  'errno.h',
+  'sys/un.h',
+  'sys/time.h',
+  'unistd.h',
+  'stdio.h',
+  'stdlib.h',
+  'string.h',
+  'stddef.h',
+  'stdint.h',
+]
+  .map((h) => `#include <${h}>`)
+  .join('\n');
