@@ -6,7 +6,8 @@
         "native/addon.cc",
         "native/calls.cc",
         "native/constants.cc",
-        "native/inet.cc"
+        "native/inet.cc",
+        "native/reactor.cc"
       ],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"

@@ -14,11 +14,15 @@ namespace posix_sockets {
 // Per-environment state (one per main thread or worker_thread), owned by the
 // environment through napi_set_instance_data and freed by its cleanup hook.
 // It holds no JS value in a static, so the addon loads in worker_threads.
+class Reactor;
+
 struct AddonState {
   // An Int32Array supplied by the JS layer: [0] = errno of the last failing
   // sync call, [1] = the socklen_t written back by a call with an out length.
   Napi::Reference<Napi::Int32Array> cellRef;
   int32_t* cell = nullptr;
+  // Created on the first async call; freed by its own async cleanup hook.
+  Reactor* reactor = nullptr;
 };
 
 AddonState& State(Napi::Env env);

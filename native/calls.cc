@@ -6,12 +6,14 @@
 // in state.cell[0]. Calls that return a length through a pointer (accept,
 // getsockname, getsockopt, recvfrom) leave it in state.cell[1].
 //
-// Async functions take a trailing callback(ret, errno, outlen). The syscall
-// runs on a libuv threadpool thread on memory the operation owns: data to send
-// is copied in at call time and received data and addresses are copied out on
-// completion, so a buffer that is garbage-collected or detached while the call
-// runs can never be written through a stale pointer.
+// Async functions take a trailing callback(ret, errno, outlen) and are
+// dispatched by reactor.cc: at once on the caller's memory when the call
+// cannot block, otherwise later on memory the operation owns (data to send is
+// copied at call time, received data and addresses are copied out on
+// completion), so a buffer collected or detached meanwhile is never written
+// through a stale pointer.
 #include "addon.h"
+#include "reactor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,7 +108,8 @@ Value Listen(const CallbackInfo& info) {
 
 Value Close(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
-  return Result(info, close(fd));
+  // Through the reactor: calls in flight on fd must finish before the number is released.
+  return Result(info, CloseFd(info.Env(), fd));
 }
 
 Value Shutdown(const CallbackInfo& info) {
@@ -265,205 +268,97 @@ Value RecvfromSync(const CallbackInfo& info) {
 }
 
 // ---------------------------------------------------------------------------
-// Async operations
+// Async forms: each builds an Op over the caller's memory and hands it to the
+// reactor (reactor.cc), which runs it at once if it cannot block, or later.
+// They return the op's id (0 if it already completed) for cancellation.
 
-class SocketOp : public Napi::AsyncWorker {
- public:
-  explicit SocketOp(Napi::Function callback) : Napi::AsyncWorker(callback, "posix-sockets") {}
+constexpr size_t kNone = SIZE_MAX;
 
- protected:
-  // Runs on the worker thread: the syscall, on memory the op owns.
-  virtual ssize_t Run() = 0;
-  // Runs on the JS thread before the callback: copy results into JS memory.
-  virtual void Deliver() {}
-
-  socklen_t outLen_ = 0;
-  ssize_t ret_ = -1;
-
- private:
-  void Execute() override {
-    ret_ = Run();
-    err_ = ret_ == -1 ? errno : 0;
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
-    Deliver();
-    Callback().Call({Napi::Number::New(env, static_cast<double>(ret_)),
-                     Napi::Number::New(env, err_), Napi::Number::New(env, outLen_)});
-  }
-
-  int err_ = 0;
-};
-
-// Keeps the caller's view alive and copies into it on completion. Re-reads
-// the view's memory then: if it was detached meanwhile, nothing is written.
-class OutView {
- public:
-  void Hold(const Napi::Value& view) { ref_ = Napi::Persistent(view.As<Napi::Object>()); }
-  void CopyIn(const uint8_t* src, size_t n) {
-    if (ref_.IsEmpty() || n == 0) return;
-    Bytes b = ViewBytes(ref_.Value());
-    if (b.length > 0) memcpy(b.data, src, std::min(n, b.length));
-  }
-
- private:
-  Napi::ObjectReference ref_;
-};
-
-class AcceptOp : public SocketOp {
- public:
-  AcceptOp(const CallbackInfo& info, bool four) : SocketOp(GetCallback(info, four ? 4 : 3)) {
-    fd_ = GetInt(info, 0, "fd");
-    AddrOut o = GetAddrOut(info, 1);
-    flags_ = four ? GetInt(info, 3, "flags") : 0;
-    four_ = four;
-    present_ = o.present;
-    hasLen_ = o.hasLen;
-    inLen_ = o.len;
-    if (present_) {
-      // Exactly the caller's addrlen, so the kernel sees C's argument.
-      addr_.assign(std::max<size_t>(inLen_, 1), 0);
-      out_.Hold(info[1]);
-    }
-  }
-
- protected:
-  ssize_t Run() override {
-    outLen_ = inLen_;
-    return DoAccept(fd_, present_ ? reinterpret_cast<sockaddr*>(addr_.data()) : nullptr,
-                    hasLen_ ? &outLen_ : nullptr, flags_, four_);
-  }
-  void Deliver() override {
-    if (present_ && hasLen_) out_.CopyIn(addr_.data(), std::min(inLen_, outLen_));
-  }
-
- private:
-  int fd_, flags_;
-  bool four_, present_, hasLen_;
-  socklen_t inLen_;
-  std::vector<uint8_t> addr_;
-  OutView out_;
-};
-
-class ConnectOp : public SocketOp {
- public:
-  explicit ConnectOp(const CallbackInfo& info) : SocketOp(GetCallback(info, 3)) {
-    fd_ = GetInt(info, 0, "fd");
-    AddrIn a = GetAddrIn(info, 1);
-    present_ = a.data != nullptr;
-    len_ = a.len;
-    if (present_) addr_.assign(a.data, a.data + a.len);
-  }
-
- protected:
-  ssize_t Run() override {
-    return connect(fd_, present_ ? reinterpret_cast<const sockaddr*>(addr_.data()) : nullptr,
-                   len_);
-  }
-
- private:
-  int fd_;
-  bool present_;
-  socklen_t len_;
-  std::vector<uint8_t> addr_;
-};
-
-class SendOp : public SocketOp {
- public:
-  SendOp(const CallbackInfo& info, bool to) : SocketOp(GetCallback(info, to ? 6 : 4)) {
-    fd_ = GetInt(info, 0, "fd");
-    Bytes b = GetBytes(info, 1, "buf");
-    size_t len = GetLength(info, 2, "len", b.length, "buf");
-    flags_ = GetInt(info, 3, "flags");
-    to_ = to;
-    if (to) {
-      AddrIn a = GetAddrIn(info, 4);
-      present_ = a.data != nullptr;
-      addrLen_ = a.len;
-      if (present_) addr_.assign(a.data, a.data + a.len);
-    }
-    data_.assign(b.data, b.data + len);
-  }
-
- protected:
-  ssize_t Run() override {
-    if (!to_) return send(fd_, data_.data(), data_.size(), flags_);
-    return sendto(fd_, data_.data(), data_.size(), flags_,
-                  present_ ? reinterpret_cast<const sockaddr*>(addr_.data()) : nullptr,
-                  addrLen_);
-  }
-
- private:
-  int fd_, flags_;
-  bool to_, present_ = false;
-  socklen_t addrLen_ = 0;
-  std::vector<uint8_t> data_, addr_;
-};
-
-class RecvOp : public SocketOp {
- public:
-  RecvOp(const CallbackInfo& info, bool from) : SocketOp(GetCallback(info, from ? 6 : 4)) {
-    fd_ = GetInt(info, 0, "fd");
-    Bytes b = GetBytes(info, 1, "buf");
-    len_ = GetLength(info, 2, "len", b.length, "buf");
-    flags_ = GetInt(info, 3, "flags");
-    from_ = from;
-    if (from) {
-      AddrOut o = GetAddrOut(info, 4);
-      present_ = o.present;
-      hasLen_ = o.hasLen;
-      inLen_ = o.len;
-      if (present_) {
-        addr_.assign(std::max<size_t>(inLen_, 1), 0);
-        addrOut_.Hold(info[4]);
-      }
-    }
-    data_.reset(new uint8_t[std::max<size_t>(len_, 1)]);
-    out_.Hold(info[1]);
-  }
-
- protected:
-  ssize_t Run() override {
-    if (!from_) return recv(fd_, data_.get(), len_, flags_);
-    outLen_ = inLen_;
-    return recvfrom(fd_, data_.get(), len_, flags_,
-                    present_ ? reinterpret_cast<sockaddr*>(addr_.data()) : nullptr,
-                    hasLen_ ? &outLen_ : nullptr);
-  }
-  void Deliver() override {
-    // With MSG_TRUNC a datagram socket may report more than it copied.
-    ssize_t r = ret_;
-    if (r > 0) out_.CopyIn(data_.get(), std::min(static_cast<size_t>(r), len_));
-    if (r >= 0 && present_ && hasLen_) addrOut_.CopyIn(addr_.data(), std::min(inLen_, outLen_));
-  }
-
- private:
-  int fd_, flags_;
-  size_t len_;
-  bool from_, present_ = false, hasLen_ = false;
-  socklen_t inLen_ = 0;
-  std::unique_ptr<uint8_t[]> data_;
-  std::vector<uint8_t> addr_;
-  OutView out_, addrOut_;
-};
-
-// Entry points: build the op (validating on the JS thread), then queue it.
-template <typename Op, typename... A>
-Value Queue(const CallbackInfo& info, A... a) {
-  Op* op = new Op(info, a...);  // deleted by AsyncWorker after the callback
-  op->Queue();
-  return info.Env().Undefined();
+Value StartOp(const CallbackInfo& info, std::unique_ptr<Op> op, size_t viewIndex,
+              size_t addrIndex, size_t callbackIndex) {
+  GetCallback(info, callbackIndex);
+  uint32_t id = Start(info.Env(), std::move(op), info, viewIndex, addrIndex, callbackIndex);
+  return Napi::Number::New(info.Env(), id);
 }
 
-Value Accept(const CallbackInfo& info) { return Queue<AcceptOp>(info, false); }
+Value AcceptAsync(const CallbackInfo& info, bool four) {
+  auto op = std::make_unique<Op>();
+  op->kind = OpKind::Accept;
+  op->four = four;
+  op->fd = GetInt(info, 0, "fd");
+  AddrOut o = GetAddrOut(info, 1);
+  op->flags = four ? GetInt(info, 3, "flags") : 0;
+  op->abuf = o.present ? o.bytes.data : nullptr;
+  op->addrPresent = o.present;
+  op->lenPresent = o.hasLen;
+  op->addrLenIn = o.len;
+  return StartOp(info, std::move(op), kNone, 1, four ? 4 : 3);
+}
+
+Value Accept(const CallbackInfo& info) { return AcceptAsync(info, false); }
 #ifdef __linux__
-Value Accept4(const CallbackInfo& info) { return Queue<AcceptOp>(info, true); }
+Value Accept4(const CallbackInfo& info) { return AcceptAsync(info, true); }
 #endif
-Value Connect(const CallbackInfo& info) { return Queue<ConnectOp>(info); }
-Value Send(const CallbackInfo& info) { return Queue<SendOp>(info, false); }
-Value Sendto(const CallbackInfo& info) { return Queue<SendOp>(info, true); }
-Value Recv(const CallbackInfo& info) { return Queue<RecvOp>(info, false); }
-Value Recvfrom(const CallbackInfo& info) { return Queue<RecvOp>(info, true); }
+
+Value Connect(const CallbackInfo& info) {
+  auto op = std::make_unique<Op>();
+  op->kind = OpKind::Connect;
+  op->fd = GetInt(info, 0, "fd");
+  AddrIn a = GetAddrIn(info, 1);
+  op->abuf = const_cast<uint8_t*>(a.data);
+  op->addrPresent = a.data != nullptr;
+  op->addrLenIn = a.len;
+  return StartOp(info, std::move(op), kNone, 1, 3);
+}
+
+Value SendAsync(const CallbackInfo& info, bool to) {
+  auto op = std::make_unique<Op>();
+  op->kind = OpKind::Send;
+  op->to = to;
+  op->fd = GetInt(info, 0, "fd");
+  Bytes b = GetBytes(info, 1, "buf");
+  op->len = GetLength(info, 2, "len", b.length, "buf");
+  op->buf = b.data;
+  op->flags = GetInt(info, 3, "flags");
+  if (to) {
+    AddrIn a = GetAddrIn(info, 4);
+    op->abuf = const_cast<uint8_t*>(a.data);
+    op->addrPresent = a.data != nullptr;
+    op->addrLenIn = a.len;
+  }
+  return StartOp(info, std::move(op), 1, to ? 4 : kNone, to ? 6 : 4);
+}
+
+Value Send(const CallbackInfo& info) { return SendAsync(info, false); }
+Value Sendto(const CallbackInfo& info) { return SendAsync(info, true); }
+
+Value RecvAsync(const CallbackInfo& info, bool from) {
+  auto op = std::make_unique<Op>();
+  op->kind = OpKind::Recv;
+  op->to = from;
+  op->fd = GetInt(info, 0, "fd");
+  Bytes b = GetBytes(info, 1, "buf");
+  op->len = GetLength(info, 2, "len", b.length, "buf");
+  op->buf = b.data;
+  op->flags = GetInt(info, 3, "flags");
+  if (from) {
+    AddrOut o = GetAddrOut(info, 4);
+    op->abuf = o.present ? o.bytes.data : nullptr;
+    op->addrPresent = o.present;
+    op->lenPresent = o.hasLen;
+    op->addrLenIn = o.len;
+  }
+  return StartOp(info, std::move(op), 1, from ? 4 : kNone, from ? 6 : 4);
+}
+
+Value Recv(const CallbackInfo& info) { return RecvAsync(info, false); }
+Value Recvfrom(const CallbackInfo& info) { return RecvAsync(info, true); }
+
+Value CancelOp(const CallbackInfo& info) {
+  uint32_t id = static_cast<uint32_t>(GetInteger(info, 0, "id", 0, UINT32_MAX));
+  int err = GetInt(info, 1, "errno");
+  return Napi::Boolean::New(info.Env(), Cancel(info.Env(), id, err));
+}
 
 }  // namespace
 
@@ -497,6 +392,8 @@ void ExportCalls(Napi::Env env, Napi::Object exports) {
   fn("recv", Recv);
   fn("recvfromSync", RecvfromSync);
   fn("recvfrom", Recvfrom);
+  fn("cancel", CancelOp);
+  fn("reactorStats", ReactorStats);
 }
 
 }  // namespace posix_sockets

@@ -29,19 +29,23 @@ export interface Addon {
   fcntl(fd: number, cmd: number, arg?: number): number;
 
   acceptSync(fd: number, addr: View | null, addrlen: number | null): number;
-  accept(fd: number, addr: View | null, addrlen: number | null, cb: Callback): void;
+  accept(fd: number, addr: View | null, addrlen: number | null, cb: Callback): number;
   accept4Sync?(fd: number, addr: View | null, addrlen: number | null, flags: number): number;
-  accept4?(fd: number, addr: View | null, addrlen: number | null, flags: number, cb: Callback): void;
+  accept4?(fd: number, addr: View | null, addrlen: number | null, flags: number, cb: Callback): number;
   connectSync(fd: number, addr: View | null, addrlen: number): number;
-  connect(fd: number, addr: View | null, addrlen: number, cb: Callback): void;
+  connect(fd: number, addr: View | null, addrlen: number, cb: Callback): number;
   sendSync(fd: number, buf: View, len: number, flags: number): number;
-  send(fd: number, buf: View, len: number, flags: number, cb: Callback): void;
+  send(fd: number, buf: View, len: number, flags: number, cb: Callback): number;
   sendtoSync(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number): number;
-  sendto(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number, cb: Callback): void;
+  sendto(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number, cb: Callback): number;
   recvSync(fd: number, buf: View, len: number, flags: number): number;
-  recv(fd: number, buf: View, len: number, flags: number, cb: Callback): void;
+  recv(fd: number, buf: View, len: number, flags: number, cb: Callback): number;
   recvfromSync(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number | null): number;
-  recvfrom(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number | null, cb: Callback): void;
+  recvfrom(fd: number, buf: View, len: number, flags: number, addr: View | null, addrlen: number | null, cb: Callback): number;
+
+  /** Cancels a call still waiting for readiness: it completes with -1 and `err`. */
+  cancel(id: number, err: number): boolean;
+  reactorStats(): { waiting: number; pending: number; poolThreads: number; descriptors: number };
 
   strerror(errnum: number): string;
   inet_pton(af: number, src: string, dst: View): number;

@@ -4,8 +4,9 @@
 // TypeError/RangeError before any syscall. Each call reaches the kernel with
 // exactly the arguments given: no flag is added behind the caller's back.
 //
-// The calls that can block return a Promise and run on the libuv threadpool;
-// each has a *Sync twin that makes the identical syscall on the calling thread.
+// The calls that can block return a Promise: the syscall is made once it
+// cannot block, so the event loop stays free (docs/threading.md); each has a
+// *Sync twin that makes the identical syscall on the calling thread, blocking.
 import { addon, type Callback } from './addon.js';
 import { setErrno, errno } from './errno.js';
 import * as v from './validate.js';
@@ -24,14 +25,76 @@ function sync(r: number): number {
   return r;
 }
 
-/** Runs an async op; the callback sets errno right before the promise resolves. */
-function queue(start: (cb: Callback) => void, onDone?: (r: number, err: number, outlen: number) => void): Promise<number> {
+/** Options for the calls that can block (the last argument of each). */
+export interface BlockingOptions {
+  /** Aborting makes a call that is still waiting for its socket complete with -1 and errno ECANCELED. */
+  signal?: AbortSignal;
+  /** Milliseconds; a call still waiting then completes with -1 and errno EAGAIN, as with SO_RCVTIMEO. */
+  timeout?: number;
+}
+
+const { EAGAIN, ECANCELED } = addon.constants;
+
+function checkOptions(fn: string, options: unknown): BlockingOptions | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${fn}(): argument 'options' must be an object, got ${v.describe(options)}`);
+  }
+  const { signal, timeout } = options as BlockingOptions;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`${fn}(): 'options.signal' must be an AbortSignal, got ${v.describe(signal)}`);
+  }
+  if (timeout !== undefined) {
+    if (typeof timeout !== 'number') throw new TypeError(`${fn}(): 'options.timeout' must be a number, got ${v.describe(timeout)}`);
+    if (!(timeout >= 0) || timeout > 0x7fffffff) {
+      throw new RangeError(`${fn}(): 'options.timeout' must be from 0 to 2147483647 ms, got ${timeout}`);
+    }
+  }
+  return options as BlockingOptions;
+}
+
+/**
+ * Runs an async op. errno is set right before the awaiting code resumes: a
+ * call that completed inside `start` (it could not block) settles from its own
+ * macrotask, so that the caller's code after the call cannot overwrite its
+ * errno; a call completed from the event loop settles there, and Node runs
+ * the awaiting code before the next completion.
+ */
+function queue(
+  fn: string,
+  options: BlockingOptions | undefined,
+  start: (cb: Callback) => number,
+  onDone?: (r: number, err: number, outlen: number) => void,
+): Promise<number> {
+  const opts = checkOptions(fn, options);
   return new Promise<number>((resolve) => {
-    start((r, err, outlen) => {
+    let inside = true;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const settle = (r: number, err: number) => {
       if (r === -1) setErrno(err);
-      onDone?.(r, err, outlen);
       resolve(r);
-    });
+    };
+    const cb: Callback = (r, err, outlen) => {
+      if (timer !== undefined) clearTimeout(timer);
+      if (onAbort !== undefined) opts!.signal!.removeEventListener('abort', onAbort);
+      onDone?.(r, err, outlen);
+      if (r !== -1 || !inside) settle(r, err);
+      else setImmediate(settle, r, err);
+    };
+    if (opts?.signal?.aborted) {
+      // Never started: like a call interrupted before it reached the kernel.
+      setImmediate(settle, -1, ECANCELED);
+      return;
+    }
+    const id = start(cb);
+    inside = false;
+    if (id === 0 || opts === undefined) return;
+    if (opts.timeout !== undefined) timer = setTimeout(() => addon.cancel(id, EAGAIN), opts.timeout);
+    if (opts.signal !== undefined) {
+      onAbort = () => addon.cancel(id, ECANCELED);
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+    }
   });
 }
 
@@ -192,10 +255,12 @@ function traceAccept(fn: string, sockfd: number, bytes: ArrayBufferView | null, 
 }
 
 /** accept(2): waits for a connection; fills `addr` and `addrlen.value` (both may be null). */
-export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null): Promise<number> {
+export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): Promise<number> {
   const [bytes, ref] = acceptArgs('accept', sockfd, addr, addrlen);
   const before = lenIn(ref);
   return queue(
+    'accept',
+    options,
     (cb) => addon.accept(sockfd, bytes, before, cb),
     (r, err, outlen) => {
       setOut(ref, r, outlen);
@@ -215,13 +280,15 @@ export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: Le
 }
 
 /** accept4(2) (Linux): accept with SOCK_NONBLOCK / SOCK_CLOEXEC for the new descriptor. Undefined where the platform lacks it. */
-export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number) => Promise<number>) | undefined =
+export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => Promise<number>) | undefined =
   addon.accept4 &&
-  ((sockfd, addr, addrlen, flags) => {
+  ((sockfd, addr, addrlen, flags, options) => {
     const [bytes, ref] = acceptArgs('accept4', sockfd, addr, addrlen);
     v.int('accept4', 'flags', flags);
     const before = lenIn(ref);
     return queue(
+      'accept4',
+      options,
       (cb) => addon.accept4!(sockfd, bytes, before, flags, cb),
       (r, err, outlen) => {
         setOut(ref, r, outlen);
@@ -244,10 +311,12 @@ export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: L
   });
 
 /** connect(2): connects to `addr`; resolves once the connection is queued at the server (or fails). */
-export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: number): Promise<number> {
+export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): Promise<number> {
   v.int('connect', 'sockfd', sockfd);
   const [bytes, len] = addrIn('connect', addr, addrlen);
   return queue(
+    'connect',
+    options,
     (cb) => addon.connect(sockfd, bytes, len, cb),
     (r, err) => {
       if (t.tracing) t.emit('connect', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, err);
@@ -273,9 +342,11 @@ function sendArgs(fn: string, sockfd: number, buf: unknown, len: unknown, flags:
 }
 
 /** send(2): queues `len` bytes of `buf` (a string is sent as UTF-8); resolves to the count sent. */
-export function send(sockfd: number, buf: SendData, len: number, flags: number): Promise<number> {
+export function send(sockfd: number, buf: SendData, len: number, flags: number, options?: BlockingOptions): Promise<number> {
   const bytes = sendArgs('send', sockfd, buf, len, flags);
   return queue(
+    'send',
+    options,
     (cb) => addon.send(sockfd, bytes, len, flags, cb),
     (r, err) => {
       if (t.tracing) t.emit('send', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags)], r, err);
@@ -292,10 +363,12 @@ export function sendSync(sockfd: number, buf: SendData, len: number, flags: numb
 }
 
 /** sendto(2): send with a destination address (datagram sockets); `addr` may be null. */
-export function sendto(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number): Promise<number> {
+export function sendto(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): Promise<number> {
   const bytes = sendArgs('sendto', sockfd, buf, len, flags);
   const [a, alen] = addrIn('sendto', dest_addr, addrlen, 'dest_addr');
   return queue(
+    'sendto',
+    options,
     (cb) => addon.sendto(sockfd, bytes, len, flags, a, alen, cb),
     (r, err) => {
       if (t.tracing) t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, err);
@@ -323,9 +396,11 @@ function recvArgs(fn: string, sockfd: number, buf: unknown, len: unknown, flags:
 const fmtRecvData = (bytes: ArrayBufferView, r: number) => (r === -1 ? '0x...' : t.fmtData(bytes, r));
 
 /** recv(2): receives up to `len` bytes into `buf`; resolves to the count, 0 at the peer's orderly close, or -1. */
-export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: number): Promise<number> {
+export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: number, options?: BlockingOptions): Promise<number> {
   const bytes = recvArgs('recv', sockfd, buf, len, flags);
   return queue(
+    'recv',
+    options,
     (cb) => addon.recv(sockfd, bytes, len, flags, cb),
     (r, err) => {
       if (t.tracing) t.emit('recv', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags)], r, err);
@@ -342,11 +417,13 @@ export function recvSync(sockfd: number, buf: ArrayBufferView, len: number, flag
 }
 
 /** recvfrom(2): like recv, also filling the sender's address (`src_addr`, `addrlen` may be null). */
-export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null): Promise<number> {
+export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): Promise<number> {
   const bytes = recvArgs('recvfrom', sockfd, buf, len, flags);
   const [a, ref] = addrOut('recvfrom', src_addr, addrlen, 'src_addr');
   const before = lenIn(ref);
   return queue(
+    'recvfrom',
+    options,
     (cb) => addon.recvfrom(sockfd, bytes, len, flags, a, before, cb),
     (r, err, outlen) => {
       setOut(ref, r, outlen);

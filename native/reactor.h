@@ -1,0 +1,64 @@
+// Readiness-gated dispatch of the blocking calls (accept, connect, send, recv,
+// sendto, recvfrom). See docs/threading.md for the design and its limits.
+#pragma once
+
+#include "addon.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <vector>
+
+namespace posix_sockets {
+
+enum class OpKind : uint8_t { Accept, Connect, Send, Recv };
+
+// One blocking call. The syscall part is touched by whichever thread runs the
+// call (the JS thread when the call cannot block, a pool thread otherwise);
+// the napi_refs are touched on the JS thread only.
+struct Op {
+  OpKind kind;
+  bool four = false;  // accept4
+  bool to = false;    // sendto / recvfrom: the call takes an address
+  int fd = -1;
+  int flags = 0;  // MSG_* for send/recv, SOCK_* for accept4
+  size_t len = 0;
+  uint8_t* buf = nullptr;   // data the call reads or writes
+  uint8_t* abuf = nullptr;  // address the call reads or writes
+  bool addrPresent = false, lenPresent = false;
+  socklen_t addrLenIn = 0, addrLenOut = 0;
+  ssize_t ret = -1;
+  int err = 0;
+
+  // Memory the op owns once it leaves the calling JS function: a copy of the
+  // data to send and of the address to reach, or a landing area for received
+  // data and addresses, copied out on completion.
+  std::unique_ptr<uint8_t[]> ownedBuf, ownedAddr;
+
+  uint32_t id = 0;
+  napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
+  bool pooled = false;  // runs on a pool thread
+};
+
+// Makes the syscall the op describes, on the current thread.
+void Perform(Op& op);
+
+class Reactor;
+
+// The entry point for every async call: runs it right away when it cannot
+// block, otherwise queues it. Returns the op id (0 when already completed;
+// the callback has then been called).
+uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& info,
+               size_t viewIndex, size_t addrIndex, size_t callbackIndex);
+
+// close(2) for a descriptor that may have calls in flight.
+int CloseFd(Napi::Env env, int fd);
+
+// Cancels a call still waiting for readiness: it completes with -1 and `err`.
+bool Cancel(Napi::Env env, uint32_t id, int err);
+
+// Counters for tests and docs: calls waiting, calls on pool threads, pool threads.
+Napi::Value ReactorStats(const Napi::CallbackInfo& info);
+
+}  // namespace posix_sockets
