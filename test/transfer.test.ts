@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
-  AF_INET,
   EAGAIN,
   ECONNRESET,
   EPIPE,
@@ -15,13 +14,10 @@ import {
   MSG_WAITALL,
   O_NONBLOCK,
   SHUT_WR,
-  SOCK_STREAM,
   SOL_SOCKET,
   SO_SNDBUF,
-  accept,
   c_int,
   close,
-  connect,
   errno,
   fcntl,
   recv,
@@ -31,7 +27,6 @@ import {
   setsockopt,
   shutdown,
   sizeof,
-  socket,
 } from '../src/index.js';
 import { connectedPair, listenLoopback, ok, tempDir } from './helpers.js';
 import { distEntry, sleep, waitUntil } from './kernel.js';
