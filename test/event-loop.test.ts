@@ -1,7 +1,6 @@
-// The Promise forms run the blocking syscall on the libuv threadpool: the
-// event loop stays free, a waiting call costs no CPU, each async call makes
-// the same syscall as its *Sync twin, and errno after each `await` belongs
-// to that call.
+// The Promise forms: the event loop stays free while a call waits, a waiting
+// call costs no CPU, each async call makes the same syscall as its *Sync
+// twin, and errno after each `await` belongs to that call.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -189,8 +188,8 @@ s.close(c); s.close(srv); s.close(l);
   });
 
   it('errno_after_each_await_is_that_calls_own', async () => {
-    // Three async calls in flight at once (the pool has 4 threads), failing
-    // with different errnos at different times.
+    // Three async calls in flight at once, failing with different errnos at
+    // different times, two of them at once (they cannot block).
     const refusing = refusingPort();
     const p = await connectedPair();
     const tv = new timeval();
