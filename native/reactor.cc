@@ -583,16 +583,14 @@ class Reactor {
     Napi::HandleScope scope(Napi::Env(self->env_));
     for (Op* op : done) {
       self->pending_--;
-      int fd = op->fd;
-      bool pooled = op->pooled;
-      self->Finish(op);
-      if (!pooled) continue;
-      auto it = self->fds_.find(fd);
-      if (it == self->fds_.end()) continue;
-      if (--it->second.running == 0 && it->second.closing) {
-        close(fd);  // the caller's close, deferred until no thread used the number
+      // The caller's close, deferred until no thread used the number, is made
+      // before the callback: the awaiting code finds the number free.
+      auto it = op->pooled ? self->fds_.find(op->fd) : self->fds_.end();
+      if (it != self->fds_.end() && --it->second.running == 0 && it->second.closing) {
+        close(op->fd);
         self->fds_.erase(it);
       }
+      self->Finish(op);
     }
     self->UpdateRefs();
   }
