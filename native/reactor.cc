@@ -83,6 +83,9 @@ namespace {
 
 enum class Plan { Now, WaitRead, WaitWrite, Pool };
 
+// accept and recv wait for readability; send and connect for writability.
+bool IsReader(const Op& op) { return op.kind == OpKind::Accept || op.kind == OpKind::Recv; }
+
 bool NonBlocking(int fd) {
   int fl = fcntl(fd, F_GETFL);
   return fl == -1 || (fl & O_NONBLOCK);  // a bad descriptor fails at once, too
@@ -383,6 +386,11 @@ class Reactor {
     return it != fds_.end() && it->second.closing;
   }
 
+  bool IsBusy(int fd, bool reading) const {
+    auto it = fds_.find(fd);
+    return it != fds_.end() && it->second.Busy(reading);
+  }
+
   // Takes a call that could not run at once.
   void Enqueue(Op* op, Plan plan) {
     op->id = NextId();
@@ -431,7 +439,7 @@ class Reactor {
       q->clear();
     }
     int ret = 0;
-    if (e.running > 0) {
+    if (e.Running() > 0) {
       // A pool thread is inside a syscall on fd. Wake it (recv returns 0,
       // send EPIPE) and keep the descriptor number until it is out, so that
       // the number is not reused under it.
@@ -459,8 +467,15 @@ class Reactor {
  private:
   struct FdEntry {
     std::deque<Op*> readers, writers;  // waiting for readiness, in call order
-    int running = 0;                   // calls on pool threads
-    bool closing = false;              // closed by the caller while running > 0
+    int running[2] = {0, 0};           // calls on pool threads, per direction
+    bool closing = false;              // closed by the caller while calls run
+
+    int Running() const { return running[0] + running[1]; }
+    // Calls in one direction run in call order: a new one waits while an
+    // earlier one waits or runs, so `send(a); send(b)` never reorders bytes.
+    bool Busy(bool reading) const {
+      return !(reading ? readers : writers).empty() || running[reading ? 0 : 1] > 0;
+    }
   };
 
   uint32_t NextId() {
@@ -469,7 +484,7 @@ class Reactor {
   }
 
   void Dispatch(Op* op) {
-    fds_[op->fd].running++;
+    fds_[op->fd].running[IsReader(*op) ? 0 : 1]++;
     op->pooled = true;
     pending_++;
     Pool::Get().Submit(op, mailbox_);
@@ -484,14 +499,19 @@ class Reactor {
 
   void Arm(int fd) {
     FdEntry& e = fds_[fd];
-    if (poller_.Arm(fd, !e.readers.empty(), !e.writers.empty())) return;
-    // A descriptor the poller cannot watch: let pool threads wait in the syscall.
-    for (auto* q : {&e.readers, &e.writers}) {
-      for (Op* op : *q) {
-        waiting_.erase(op->id);
-        Dispatch(op);
-      }
-      q->clear();
+    // A direction with a call on a pool thread is served when that call ends.
+    bool read = !e.readers.empty() && e.running[0] == 0;
+    bool write = !e.writers.empty() && e.running[1] == 0;
+    if (poller_.Arm(fd, read, write)) return;
+    // A descriptor the poller cannot watch: the first call of each direction
+    // waits inside its syscall on a pool thread; the next follows when it ends.
+    for (int dir = 0; dir < 2; dir++) {
+      std::deque<Op*>& q = dir == 0 ? e.readers : e.writers;
+      if (q.empty() || e.running[dir] > 0) continue;
+      Op* op = q.front();
+      q.pop_front();
+      waiting_.erase(op->id);
+      Dispatch(op);
     }
   }
 
@@ -508,7 +528,7 @@ class Reactor {
       auto it = fds_.find(fd);
       if (it == fds_.end()) return;
       std::deque<Op*>& q = dir == 0 ? it->second.readers : it->second.writers;
-      if (q.empty()) continue;
+      if (q.empty() || it->second.running[dir] > 0) continue;
       Op* op = q.front();
       Plan plan = Decide(*op);
       if (plan == Plan::WaitRead || plan == Plan::WaitWrite) continue;  // spurious
@@ -585,12 +605,22 @@ class Reactor {
       self->pending_--;
       // The caller's close, deferred until no thread used the number, is made
       // before the callback: the awaiting code finds the number free.
-      auto it = op->pooled ? self->fds_.find(op->fd) : self->fds_.end();
-      if (it != self->fds_.end() && --it->second.running == 0 && it->second.closing) {
-        close(op->fd);
-        self->fds_.erase(it);
+      int fd = op->fd;
+      auto it = op->pooled ? self->fds_.find(fd) : self->fds_.end();
+      bool more = false;
+      if (it != self->fds_.end()) {
+        FdEntry& e = it->second;
+        e.running[IsReader(*op) ? 0 : 1]--;
+        if (e.Running() == 0 && e.closing) {
+          close(fd);
+          self->fds_.erase(it);
+        } else {
+          more = !e.readers.empty() || !e.writers.empty();
+        }
       }
       self->Finish(op);
+      // Calls queued behind the one that finished: ask the poller again.
+      if (more && self->fds_.count(fd) && !self->fds_[fd].closing) self->Arm(fd);
     }
     self->UpdateRefs();
   }
@@ -693,6 +723,8 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
     op->ret = -1;
     op->err = EBADF;
     plan = Plan::Now;
+  } else if (r != nullptr && r->IsBusy(op->fd, IsReader(*op))) {
+    plan = IsReader(*op) ? Plan::WaitRead : Plan::WaitWrite;  // behind the earlier call
   } else {
     plan = Decide(*op);
     if (plan == Plan::Now) Perform(*op);  // on the caller's own memory

@@ -237,7 +237,11 @@ describe('connect and the backlog queue', () => {
     expect(connectSync(extra, l.addr, sizeof(l.addr))).toBe(-1);
     expect(errno).toBe(EALREADY);
     const extraPort = local(extra).port;
-    expect(tcpRows(extraPort).find((r) => r.localPort === extraPort)?.state).toBe(TCP_STATE.SYN_SENT);
+    // The row of this connection: local port and the listener's port (an old
+    // TIME_WAIT row of another test may share the ephemeral port).
+    expect(tcpRows(extraPort).find((r) => r.localPort === extraPort && r.remotePort === l.port)?.state).toBe(
+      TCP_STATE.SYN_SENT,
+    );
     expect(listenRow()?.rxQueue).toBe(backlog + 1);
 
     // Accepting one frees a place: the retransmitted SYN (after the initial
