@@ -50,7 +50,8 @@ function checkOptions(fn: string, options: unknown): BlockingOptions | undefined
       throw new RangeError(`${fn}(): 'options.timeout' must be from 0 to 2147483647 ms, got ${timeout}`);
     }
   }
-  return options as BlockingOptions;
+  // The values checked are the values used: options are read once.
+  return { signal, timeout };
 }
 
 /**

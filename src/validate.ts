@@ -100,5 +100,9 @@ export function lengthRef(fn: string, name: string, v: unknown, nullable: boolea
       `${fn}(): argument '${name}' must be a socklen_t ({ value: number }, see socklen_t())${nullable ? ' or null' : ''}, got ${describe(v)}`,
     );
   }
+  // The call writes the length back: a read-only value must fail before the syscall, not after.
+  if (!Reflect.set(v, 'value', (v as LengthRef).value)) {
+    throw new TypeError(`${fn}(): argument '${name}' must be writable, its 'value' is read-only`);
+  }
   return v as LengthRef;
 }
