@@ -361,6 +361,12 @@ async function main() {
   console.log(head + '\n');
 
   const caveats = [];
+  if (workloads.some((w) => w.id === 'w4')) {
+    caveats.push('W4: every server is driven by the same C epoll load generator; server RSS is its peak resident set (VmHWM)');
+    if (impls.some((i) => i.id === 'async')) {
+      caveats.push('W4: the posix-sockets async server runs without UV_THREADPOOL_SIZE: its waiting calls hold no thread (readiness-gated dispatch)');
+    }
+  }
   for (const impl of impls) {
     for (const [wid, env] of Object.entries(impl.serverEnv ?? {})) {
       if (workloads.some((w) => w.id === wid)) {
