@@ -2,6 +2,15 @@
 //   connect(3, {sa_family=AF_INET, sin_port=htons(9000), sin_addr=inet_addr("127.0.0.1")}, 16) = -1 ECONNREFUSED (Connection refused)
 // On with POSIX_SOCKETS_TRACE=1 or trace(true); lines go to stderr. Off, each
 // call pays one boolean test: the formatting below only runs when on.
+//
+// A line names the system call the kernel sees, as strace does, not the C
+// library function: the C library makes send(2) and recv(2) as the sendto and
+// recvfrom syscalls with no address, so `send(4, buf, 5, 0)` is traced as
+// `sendto(4, "hello", 5, 0, NULL, 0)` and `recv(4, buf, 511, 0)` as
+// `recvfrom(4, "hello", 511, 0, NULL, NULL)`. Socket protocols are named as
+// strace names them (`IPPROTO_IP` for 0 on AF_INET/AF_INET6), and data is
+// quoted with strace's escapes. A TypeScript program's trace is then the C
+// program's strace, line for line, once descriptor numbers are normalised.
 import { writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { addon } from './addon.js';
@@ -106,14 +115,22 @@ export function fmtData(bytes: ArrayBufferView | null, n: number): string {
   const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, Math.max(n, 0)));
   const shown = u8.subarray(0, 32);
   let s = '"';
-  for (const b of shown) {
+  for (let i = 0; i < shown.length; i++) {
+    const b = shown[i];
     if (b === 0x22) s += '\\"';
     else if (b === 0x5c) s += '\\\\';
     else if (b === 0x0a) s += '\\n';
     else if (b === 0x09) s += '\\t';
     else if (b === 0x0d) s += '\\r';
+    else if (b === 0x0b) s += '\\v';
+    else if (b === 0x0c) s += '\\f';
     else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
-    else s += '\\' + b.toString(8);
+    else {
+      // Shortest octal, unless an octal digit follows: "\1b" but "\0011".
+      const next = shown[i + 1];
+      const digits = next !== undefined && next >= 0x30 && next <= 0x37 ? 3 : 1;
+      s += '\\' + b.toString(8).padStart(digits, '0');
+    }
   }
   return s + '"' + (u8.byteLength > 32 ? '...' : '');
 }
@@ -163,7 +180,30 @@ export function fmtResult(ret: number, err: number): string {
   return `= -1 ${errnoNames.get(err) ?? err} (${addon.strerror(err)})`;
 }
 
-/** Prints one line, synchronously so that it interleaves with the program's own output in order. */
+const protocols = new Map<number, string>(
+  ['IPPROTO_IP', 'IPPROTO_TCP', 'IPPROTO_UDP', 'IPPROTO_ICMP', 'IPPROTO_ICMPV6', 'IPPROTO_IPV6', 'IPPROTO_RAW']
+    .filter((k) => k in c)
+    .map((k) => [c[k], k]),
+);
+
+/** The protocol argument of socket(): named for AF_INET/AF_INET6 (as strace does), a number otherwise. */
+export function fmtProtocol(family: string, protocol: string): string {
+  if (family !== 'AF_INET' && family !== 'AF_INET6') return protocol;
+  return protocols.get(Number(protocol)) ?? protocol;
+}
+
+// The C library function -> the syscall it makes, with the arguments it adds.
+const syscalls: Record<string, (args: string[]) => [string, string[]]> = {
+  send: (a) => ['sendto', [...a, 'NULL', '0']],
+  recv: (a) => ['recvfrom', [...a, 'NULL', 'NULL']],
+  socket: (a) => ['socket', [a[0], a[1], fmtProtocol(a[0], a[2])]],
+};
+
+/**
+ * Prints one line, synchronously so that it interleaves with the program's own output in order.
+ * `name` and `args` are the C call's; the line shows the syscall (see the top of this file).
+ */
 export function emit(name: string, args: string[], ret: number, err: number): void {
-  writeSync(2, `${name}(${args.join(', ')}) ${fmtResult(ret, err)}\n`);
+  const [call, shown] = syscalls[name]?.(args) ?? [name, args];
+  writeSync(2, `${call}(${shown.join(', ')}) ${fmtResult(ret, err)}\n`);
 }
