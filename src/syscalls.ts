@@ -114,17 +114,17 @@ function addrIn(fn: string, addr: unknown, addrlen: unknown, name = 'addr'): [Ar
   return [bytes, len];
 }
 
-function addrOut(fn: string, addr: unknown, addrlen: unknown, name = 'addr'): [ArrayBufferView | null, LengthRef | null] {
+// Returns the length as checked: `addrlen.value` is read once, so a getter
+// cannot pass the check with one value and reach the call with another.
+function addrOut(fn: string, addr: unknown, addrlen: unknown, name = 'addr'): [ArrayBufferView | null, LengthRef | null, number | null] {
   const bytes = v.optionalMemory(fn, name, addr);
   const ref = v.lengthRef(fn, 'addrlen', addrlen, true);
-  if (ref !== null) {
-    if (bytes === null) v.socklen(fn, 'addrlen.value', ref.value);
-    else v.length(fn, 'addrlen.value', ref.value, bytes.byteLength, name);
-  }
-  return [bytes, ref];
+  if (ref === null) return [bytes, null, null];
+  const value = ref.value;
+  const len = bytes === null ? v.socklen(fn, 'addrlen.value', value) : v.length(fn, 'addrlen.value', value, bytes.byteLength, name);
+  return [bytes, ref, len];
 }
 
-const lenIn = (ref: LengthRef | null) => (ref === null ? null : ref.value);
 const fmtRef = (ref: LengthRef | null, before: number | null) =>
   ref === null ? 'NULL' : before === ref.value || before === null ? `[${ref.value}]` : `[${before} => ${ref.value}]`;
 
@@ -257,8 +257,7 @@ function traceAccept(fn: string, sockfd: number, bytes: ArrayBufferView | null, 
 
 /** accept(2): waits for a connection; fills `addr` and `addrlen.value` (both may be null). */
 export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): Promise<number> {
-  const [bytes, ref] = acceptArgs('accept', sockfd, addr, addrlen);
-  const before = lenIn(ref);
+  const [bytes, ref, before] = acceptArgs('accept', sockfd, addr, addrlen);
   return queue(
     'accept',
     options,
@@ -272,8 +271,7 @@ export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: Length
 
 /** accept(2), on the calling thread. */
 export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null): number {
-  const [bytes, ref] = acceptArgs('acceptSync', sockfd, addr, addrlen);
-  const before = lenIn(ref);
+  const [bytes, ref, before] = acceptArgs('acceptSync', sockfd, addr, addrlen);
   const r = sync(addon.acceptSync(sockfd, bytes, before));
   setOut(ref, r, cell[1]);
   if (t.tracing) traceAccept('accept', sockfd, bytes, ref, before, r, errno);
@@ -284,9 +282,8 @@ export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: Le
 export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => Promise<number>) | undefined =
   addon.accept4 &&
   ((sockfd, addr, addrlen, flags, options) => {
-    const [bytes, ref] = acceptArgs('accept4', sockfd, addr, addrlen);
+    const [bytes, ref, before] = acceptArgs('accept4', sockfd, addr, addrlen);
     v.int('accept4', 'flags', flags);
-    const before = lenIn(ref);
     return queue(
       'accept4',
       options,
@@ -302,9 +299,8 @@ export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: Lengt
 export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number) => number) | undefined =
   addon.accept4Sync &&
   ((sockfd, addr, addrlen, flags) => {
-    const [bytes, ref] = acceptArgs('accept4Sync', sockfd, addr, addrlen);
+    const [bytes, ref, before] = acceptArgs('accept4Sync', sockfd, addr, addrlen);
     v.int('accept4Sync', 'flags', flags);
-    const before = lenIn(ref);
     const r = sync(addon.accept4Sync!(sockfd, bytes, before, flags));
     setOut(ref, r, cell[1]);
     if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, errno, [t.fmtType(flags)]);
@@ -420,8 +416,7 @@ export function recvSync(sockfd: number, buf: ArrayBufferView, len: number, flag
 /** recvfrom(2): like recv, also filling the sender's address (`src_addr`, `addrlen` may be null). */
 export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): Promise<number> {
   const bytes = recvArgs('recvfrom', sockfd, buf, len, flags);
-  const [a, ref] = addrOut('recvfrom', src_addr, addrlen, 'src_addr');
-  const before = lenIn(ref);
+  const [a, ref, before] = addrOut('recvfrom', src_addr, addrlen, 'src_addr');
   return queue(
     'recvfrom',
     options,
@@ -436,8 +431,7 @@ export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flag
 /** recvfrom(2), on the calling thread. */
 export function recvfromSync(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null): number {
   const bytes = recvArgs('recvfromSync', sockfd, buf, len, flags);
-  const [a, ref] = addrOut('recvfromSync', src_addr, addrlen, 'src_addr');
-  const before = lenIn(ref);
+  const [a, ref, before] = addrOut('recvfromSync', src_addr, addrlen, 'src_addr');
   const r = sync(addon.recvfromSync(sockfd, bytes, len, flags, a, before));
   setOut(ref, r, cell[1]);
   if (t.tracing) t.emit('recvfrom', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags), r === -1 || ref === null ? (a === null ? 'NULL' : '0x...') : t.fmtSockaddr(a, Math.min(before ?? 0, ref.value)), fmtRef(ref, before)], r, errno);
