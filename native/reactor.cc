@@ -125,7 +125,17 @@ bool SendFits(const Op& op) {
 #endif
 }
 
-Plan Decide(const Op& op) {
+// MSG_DONTWAIT or a non-blocking descriptor: C's call returns at once, so it
+// is made at once, even while an earlier blocking call in the same direction waits.
+bool NeverWaits(const Op& op) {
+  return (op.kind != OpKind::Accept && (op.flags & MSG_DONTWAIT)) || NonBlocking(op.fd);
+}
+
+// `ready`: the poller just reported the socket ready in the op's direction and
+// no JS has run since, so the poll(2) that Decide starts with is skipped.
+Plan Decide(const Op& op, bool ready = false);
+
+Plan Decide(const Op& op, bool ready) {
   if (op.kind == OpKind::Connect) return NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
   bool reading = op.kind == OpKind::Accept || op.kind == OpKind::Recv;
   if (op.kind != OpKind::Accept) {
@@ -137,6 +147,11 @@ Plan Decide(const Op& op) {
 #endif
     if (reading && (op.flags & special)) return Plan::Pool;
   }
+  bool waitall = op.kind == OpKind::Recv && (op.flags & MSG_WAITALL);
+  if (ready && !waitall) {
+    if (reading) return Plan::Now;
+    return SendFits(op) || NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
+  }
   pollfd p{op.fd, static_cast<short>(reading ? POLLIN : POLLOUT), 0};
 #ifdef POLLRDHUP
   if (reading) p.events |= POLLRDHUP;
@@ -146,7 +161,7 @@ Plan Decide(const Op& op) {
   if (n == 1) {
     if (p.revents & (POLLNVAL | POLLERR | POLLHUP)) return Plan::Now;  // returns at once
     if (!reading) return SendFits(op) || NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
-    if (op.kind == OpKind::Recv && (op.flags & MSG_WAITALL)) {
+    if (waitall) {
 #ifdef POLLRDHUP
       if (p.revents & POLLRDHUP) return Plan::Now;  // the peer closed: recv returns what is there
 #endif
@@ -337,6 +352,13 @@ class Poller {
   int fd = -1;
 };
 
+// Received data lands here when the call runs off the JS thread.
+void OwnLandingArea(Op& op) {
+  if (op.ownedBuf) return;
+  op.ownedBuf.reset(new uint8_t[std::max<size_t>(op.len, 1)]);
+  op.buf = op.ownedBuf.get();
+}
+
 // Reads an ArrayBufferView held by reference, as it is now (it may have been
 // detached meanwhile; then its length is 0 and nothing is written).
 Bytes ReferencedBytes(napi_env env, napi_ref ref) {
@@ -468,6 +490,7 @@ class Reactor {
   struct FdEntry {
     std::deque<Op*> readers, writers;  // waiting for readiness, in call order
     int running[2] = {0, 0};           // calls on pool threads, per direction
+    unsigned armed = 0;                // directions the poller watches (1 read, 2 write)
     bool closing = false;              // closed by the caller while calls run
 
     int Running() const { return running[0] + running[1]; }
@@ -483,7 +506,25 @@ class Reactor {
     return nextId_;
   }
 
+  // A recv made on the JS thread writes straight into the caller's buffer
+  // (still attached and large enough), with no copy.
+  void ReceiveInPlace(Op& op) {
+    if (op.kind != OpKind::Recv || op.view == nullptr) return;
+    Bytes b;
+    try {
+      b = ReferencedBytes(env_, op.view);
+    } catch (const Napi::Error&) {
+      b = Bytes{};  // no exception may leave a libuv callback
+    }
+    if (b.data != nullptr && b.length >= op.len && op.len > 0) {
+      op.buf = b.data;
+    } else {
+      OwnLandingArea(op);
+    }
+  }
+
   void Dispatch(Op* op) {
+    if (op->kind == OpKind::Recv) OwnLandingArea(*op);
     fds_[op->fd].running[IsReader(*op) ? 0 : 1]++;
     op->pooled = true;
     pending_++;
@@ -502,7 +543,14 @@ class Reactor {
     // A direction with a call on a pool thread is served when that call ends.
     bool read = !e.readers.empty() && e.running[0] == 0;
     bool write = !e.writers.empty() && e.running[1] == 0;
-    if (poller_.Arm(fd, read, write)) return;
+    unsigned want = (read ? 1u : 0u) | (write ? 2u : 0u);
+    // Already watched as wanted (or nothing to watch; a watch left armed only
+    // brings a spurious wake-up): no syscall.
+    if (want == 0 || want == e.armed) return;
+    if (poller_.Arm(fd, read, write)) {
+      e.armed = want;
+      return;
+    }
     // A descriptor the poller cannot watch: the first call of each direction
     // waits inside its syscall on a pool thread; the next follows when it ends.
     for (int dir = 0; dir < 2; dir++) {
@@ -522,7 +570,17 @@ class Reactor {
   }
 
   // Serves one ready descriptor: the first waiting call in each ready direction.
-  void Service(int fd, bool read, bool write) {
+  // `polled`: the value of jsRuns_ when the poller reported the event.
+  void Service(int fd, bool read, bool write, uint64_t polled) {
+    {
+      auto it = fds_.find(fd);
+      if (it == fds_.end()) return;
+#ifdef __linux__
+      it->second.armed = 0;  // EPOLLONESHOT disarmed the whole watch
+#else
+      it->second.armed &= ~((read ? 1u : 0u) | (write ? 2u : 0u));  // per-filter EV_ONESHOT
+#endif
+    }
     for (int dir = 0; dir < 2; dir++) {
       if (!(dir == 0 ? read : write)) continue;
       auto it = fds_.find(fd);
@@ -530,13 +588,16 @@ class Reactor {
       std::deque<Op*>& q = dir == 0 ? it->second.readers : it->second.writers;
       if (q.empty() || it->second.running[dir] > 0) continue;
       Op* op = q.front();
-      Plan plan = Decide(*op);
+      // Once JS has run (another completion's callback), it may have read the
+      // data the event announced: ask the kernel again.
+      Plan plan = Decide(*op, polled == jsRuns_);
       if (plan == Plan::WaitRead || plan == Plan::WaitWrite) continue;  // spurious
       q.pop_front();
       waiting_.erase(op->id);
       if (plan == Plan::Pool) {
         Dispatch(op);
       } else {
+        ReceiveInPlace(*op);
         Perform(*op);
         Finish(op);  // may run JS, which may change fds_
       }
@@ -547,7 +608,7 @@ class Reactor {
 
   // Copies results into JS memory and calls the callback from the event loop.
   void Finish(Op* op) {
-    Napi::Env env(env_);
+    jsRuns_++;
     if (op->kind == OpKind::Recv && op->ret > 0 && op->ownedBuf) {
       Bytes b = ReferencedBytes(env_, op->view);
       size_t n = std::min({static_cast<size_t>(op->ret), op->len, b.length});
@@ -588,7 +649,8 @@ class Reactor {
     int n;
     do {
       n = self->poller_.Poll(ready, 64);
-      for (int i = 0; i < n; i++) self->Service(ready[i].fd, ready[i].read, ready[i].write);
+      uint64_t polled = self->jsRuns_;
+      for (int i = 0; i < n; i++) self->Service(ready[i].fd, ready[i].read, ready[i].write, polled);
     } while (n == 64);
     self->UpdateRefs();
   }
@@ -664,6 +726,7 @@ class Reactor {
   std::unordered_map<int, FdEntry> fds_;
   std::unordered_map<uint32_t, Op*> waiting_;
   size_t pending_ = 0;  // ops on pool threads or posted for delivery
+  uint64_t jsRuns_ = 0;  // completions delivered to JS so far
   uint32_t nextId_ = 0;
   int closing_ = 0;
   napi_async_cleanup_hook_handle cleanup_ = nullptr;
@@ -695,8 +758,7 @@ void Own(Napi::Env env, Op& op, const Napi::CallbackInfo& info, size_t viewIndex
     if (op.len) memcpy(op.ownedBuf.get(), op.buf, op.len);
     op.buf = op.ownedBuf.get();
   } else if (op.kind == OpKind::Recv) {
-    op.ownedBuf.reset(new uint8_t[std::max<size_t>(op.len, 1)]);
-    op.buf = op.ownedBuf.get();
+    op.buf = nullptr;  // the caller's buffer or a landing area, once the call runs
     napi_create_reference(env, info[viewIndex], 1, &op.view);
   }
   if (op.addrPresent) {
@@ -723,7 +785,7 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
     op->ret = -1;
     op->err = EBADF;
     plan = Plan::Now;
-  } else if (r != nullptr && r->IsBusy(op->fd, IsReader(*op))) {
+  } else if (r != nullptr && r->IsBusy(op->fd, IsReader(*op)) && !NeverWaits(*op)) {
     plan = IsReader(*op) ? Plan::WaitRead : Plan::WaitWrite;  // behind the earlier call
   } else {
     plan = Decide(*op);
