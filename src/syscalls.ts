@@ -61,42 +61,50 @@ function checkOptions(fn: string, options: unknown): BlockingOptions | undefined
  * errno; a call completed from the event loop settles there, and Node runs
  * the awaiting code before the next completion.
  */
+// Promise's executor runs synchronously: it hands over `resolve` through this
+// slot, so that a call allocates no executor closure.
+let resolveSlot: (value: number) => void = () => {};
+function capture(resolve: (value: number) => void): void {
+  resolveSlot = resolve;
+}
+
+function settle(resolve: (value: number) => void, r: number, err: number): void {
+  if (r === -1) setErrno(err);
+  resolve(r);
+}
+
 function queue(
   fn: string,
   options: BlockingOptions | undefined,
   start: (cb: Callback) => number,
   onDone?: (r: number, err: number, outlen: number) => void,
 ): Promise<number> {
-  const opts = checkOptions(fn, options);
-  return new Promise<number>((resolve) => {
-    let inside = true;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const settle = (r: number, err: number) => {
-      if (r === -1) setErrno(err);
-      resolve(r);
-    };
-    const cb: Callback = (r, err, outlen) => {
-      if (timer !== undefined) clearTimeout(timer);
-      if (onAbort !== undefined) opts!.signal!.removeEventListener('abort', onAbort);
-      onDone?.(r, err, outlen);
-      if (r !== -1 || !inside) settle(r, err);
-      else setImmediate(settle, r, err);
-    };
-    if (opts?.signal?.aborted) {
-      // Never started: like a call interrupted before it reached the kernel.
-      setImmediate(settle, -1, ECANCELED);
-      return;
-    }
-    const id = start(cb);
-    inside = false;
-    if (id === 0 || opts === undefined) return;
-    if (opts.timeout !== undefined) timer = setTimeout(() => addon.cancel(id, EAGAIN), opts.timeout);
-    if (opts.signal !== undefined) {
-      onAbort = () => addon.cancel(id, ECANCELED);
-      opts.signal.addEventListener('abort', onAbort, { once: true });
-    }
+  const opts = options === undefined ? undefined : checkOptions(fn, options);
+  const promise = new Promise<number>(capture);
+  const resolve = resolveSlot;
+  if (opts?.signal?.aborted) {
+    // Never started: like a call interrupted before it reached the kernel.
+    setImmediate(settle, resolve, -1, ECANCELED);
+    return promise;
+  }
+  let inside = true;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const id = start((r, err, outlen) => {
+    if (timer !== undefined) clearTimeout(timer);
+    if (onAbort !== undefined) opts!.signal!.removeEventListener('abort', onAbort);
+    if (onDone !== undefined) onDone(r, err, outlen);
+    if (r !== -1 || !inside) settle(resolve, r, err);
+    else setImmediate(settle, resolve, r, err);
   });
+  inside = false;
+  if (id === 0 || opts === undefined) return promise;
+  if (opts.timeout !== undefined) timer = setTimeout(() => addon.cancel(id, EAGAIN), opts.timeout);
+  if (opts.signal !== undefined) {
+    onAbort = () => addon.cancel(id, ECANCELED);
+    opts.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  return promise;
 }
 
 function setOut(ref: LengthRef | null, r: number, outlen: number): void {
@@ -315,9 +323,8 @@ export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: numbe
     'connect',
     options,
     (cb) => addon.connect(sockfd, bytes, len, cb),
-    (r, err) => {
-      if (t.tracing) t.emit('connect', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, err);
-    },
+    // Only a traced call needs a completion hook.
+    t.tracing ? (r, err) => t.emit('connect', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, err) : undefined,
   );
 }
 
@@ -345,9 +352,8 @@ export function send(sockfd: number, buf: SendData, len: number, flags: number, 
     'send',
     options,
     (cb) => addon.send(sockfd, bytes, len, flags, cb),
-    (r, err) => {
-      if (t.tracing) t.emit('send', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags)], r, err);
-    },
+    // Only a traced call needs a completion hook.
+    t.tracing ? (r, err) => t.emit('send', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags)], r, err) : undefined,
   );
 }
 
@@ -367,9 +373,8 @@ export function sendto(sockfd: number, buf: SendData, len: number, flags: number
     'sendto',
     options,
     (cb) => addon.sendto(sockfd, bytes, len, flags, a, alen, cb),
-    (r, err) => {
-      if (t.tracing) t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, err);
-    },
+    // Only a traced call needs a completion hook.
+    t.tracing ? (r, err) => t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, err) : undefined,
   );
 }
 
@@ -399,9 +404,8 @@ export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: n
     'recv',
     options,
     (cb) => addon.recv(sockfd, bytes, len, flags, cb),
-    (r, err) => {
-      if (t.tracing) t.emit('recv', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags)], r, err);
-    },
+    // Only a traced call needs a completion hook.
+    t.tracing ? (r, err) => t.emit('recv', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags)], r, err) : undefined,
   );
 }
 
