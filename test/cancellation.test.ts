@@ -378,7 +378,7 @@ describe('bad options', () => {
     ['connect', (o) => connect(-1, addr, sizeof(addr), o as never)],
     ['sendto', (o) => sendto(-1, buf, 4, 0, addr, sizeof(addr), o as never)],
     ['recvfrom', (o) => recvfrom(-1, buf, 4, 0, addr, len, o as never)],
-    ...(accept4 ? ([['accept4', (o: unknown) => accept4!(-1, null, null, 0, o as never)]] as const) : []),
+    ...(accept4 ? [['accept4', (o: unknown) => accept4!(-1, null, null, 0, o as never)] as [string, (options: unknown) => Promise<number>]] : []),
   ];
   const bad: [unknown, ErrorConstructor, RegExp][] = [
     [null, TypeError, /'options' must be an object, got null/],
