@@ -68,6 +68,15 @@ AddrIn GetAddrIn(const CallbackInfo& info, size_t index) {
   return a;
 }
 
+// A descriptor the caller closed while a pool thread was still inside a call
+// on it: closed as far as the caller can tell (the number is only held until
+// that call ends), so every call on it fails as on a closed descriptor.
+bool Closed(const CallbackInfo& info, int fd) {
+  if (!IsClosedInFlight(info.Env(), fd)) return false;
+  errno = EBADF;
+  return true;
+}
+
 Value Result(const CallbackInfo& info, ssize_t ret) {
   if (ret == -1) State(info.Env()).cell[0] = errno;
   return Napi::Number::New(info.Env(), static_cast<double>(ret));
@@ -97,13 +106,13 @@ Value Socket(const CallbackInfo& info) {
 Value Bind(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
-  return Result(info, bind(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
+  return Result(info, Closed(info, fd) ? -1 : bind(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 
 Value Listen(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int backlog = GetInt(info, 1, "backlog");
-  return Result(info, listen(fd, backlog));
+  return Result(info, Closed(info, fd) ? -1 : listen(fd, backlog));
 }
 
 Value Close(const CallbackInfo& info) {
@@ -115,7 +124,7 @@ Value Close(const CallbackInfo& info) {
 Value Shutdown(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int how = GetInt(info, 1, "how");
-  return Result(info, shutdown(fd, how));
+  return Result(info, Closed(info, fd) ? -1 : shutdown(fd, how));
 }
 
 Value Setsockopt(const CallbackInfo& info) {
@@ -129,7 +138,7 @@ Value Setsockopt(const CallbackInfo& info) {
   } else {
     optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
   }
-  return Result(info, setsockopt(fd, level, optname, v.data, optlen));
+  return Result(info, Closed(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen));
 }
 
 Value Getsockopt(const CallbackInfo& info) {
@@ -138,7 +147,7 @@ Value Getsockopt(const CallbackInfo& info) {
   int optname = GetInt(info, 2, "optname");
   Bytes v = GetBytes(info, 3, "optval");
   socklen_t optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
-  int ret = getsockopt(fd, level, optname, v.data, &optlen);
+  int ret = Closed(info, fd) ? -1 : getsockopt(fd, level, optname, v.data, &optlen);
   Value r = Result(info, ret);
   if (ret == 0) SetOutLen(info, optlen);
   return r;
@@ -150,7 +159,7 @@ Value GetName(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   Bytes a = GetBytes(info, 1, "addr");
   socklen_t len = static_cast<socklen_t>(GetLength(info, 2, "addrlen", a.length, "addr"));
-  int ret = Fn(fd, reinterpret_cast<sockaddr*>(a.data), &len);
+  int ret = Closed(info, fd) ? -1 : Fn(fd, reinterpret_cast<sockaddr*>(a.data), &len);
   Value r = Result(info, ret);
   if (ret == 0) SetOutLen(info, len);
   return r;
@@ -163,7 +172,7 @@ Value Fcntl(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int cmd = GetInt(info, 1, "cmd");
   int arg = info[2].IsUndefined() ? 0 : GetInt(info, 2, "arg");
-  return Result(info, fcntl(fd, cmd, arg));
+  return Result(info, Closed(info, fd) ? -1 : fcntl(fd, cmd, arg));
 }
 
 // ---------------------------------------------------------------------------
@@ -208,7 +217,7 @@ Value AcceptSyncImpl(const CallbackInfo& info, bool four) {
   AddrOut o = GetAddrOut(info, 1);
   int flags = four ? GetInt(info, 3, "flags") : 0;
   socklen_t len = o.len;
-  ssize_t ret = DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
+  ssize_t ret = Closed(info, fd) ? -1 : DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
                          o.hasLen ? &len : nullptr, flags, four);
   Value r = Result(info, ret);
   if (ret >= 0 && o.hasLen) SetOutLen(info, len);
@@ -223,7 +232,7 @@ Value Accept4Sync(const CallbackInfo& info) { return AcceptSyncImpl(info, true);
 Value ConnectSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
-  return Result(info, connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
+  return Result(info, Closed(info, fd) ? -1 : connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 
 Value SendSync(const CallbackInfo& info) {
@@ -231,7 +240,7 @@ Value SendSync(const CallbackInfo& info) {
   Bytes b = GetBytes(info, 1, "buf");
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
-  return Result(info, send(fd, b.data, len, flags));
+  return Result(info, Closed(info, fd) ? -1 : send(fd, b.data, len, flags));
 }
 
 Value SendtoSync(const CallbackInfo& info) {
@@ -240,7 +249,7 @@ Value SendtoSync(const CallbackInfo& info) {
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
   AddrIn a = GetAddrIn(info, 4);
-  return Result(info, sendto(fd, b.data, len, flags, reinterpret_cast<const sockaddr*>(a.data),
+  return Result(info, Closed(info, fd) ? -1 : sendto(fd, b.data, len, flags, reinterpret_cast<const sockaddr*>(a.data),
                              a.len));
 }
 
@@ -249,7 +258,7 @@ Value RecvSync(const CallbackInfo& info) {
   Bytes b = GetBytes(info, 1, "buf");
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
-  return Result(info, recv(fd, b.data, len, flags));
+  return Result(info, Closed(info, fd) ? -1 : recv(fd, b.data, len, flags));
 }
 
 Value RecvfromSync(const CallbackInfo& info) {
@@ -259,7 +268,7 @@ Value RecvfromSync(const CallbackInfo& info) {
   int flags = GetInt(info, 3, "flags");
   AddrOut o = GetAddrOut(info, 4);
   socklen_t alen = o.len;
-  ssize_t ret = recvfrom(fd, b.data, len, flags,
+  ssize_t ret = Closed(info, fd) ? -1 : recvfrom(fd, b.data, len, flags,
                          o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
                          o.hasLen ? &alen : nullptr);
   Value r = Result(info, ret);

@@ -145,7 +145,11 @@ Plan Decide(const Op& op, bool ready) {
 #ifdef MSG_ERRQUEUE
     special |= MSG_ERRQUEUE;
 #endif
-    if (reading && (op.flags & special)) return Plan::Pool;
+    if (reading && (op.flags & special)) {
+      pollfd p{op.fd, 0, 0};
+      poll(&p, 1, 0);
+      return p.revents & POLLNVAL ? Plan::Now : Plan::Pool;  // a bad descriptor fails at once
+    }
   }
   bool waitall = op.kind == OpKind::Recv && (op.flags & MSG_WAITALL);
   if (ready && !waitall) {
@@ -678,6 +682,8 @@ class Reactor {
           self->fds_.erase(it);
         } else {
           more = !e.readers.empty() || !e.writers.empty();
+          // Nothing left on it: forget it, so the table holds only live calls.
+          if (!more && e.Running() == 0 && e.armed == 0) self->fds_.erase(it);
         }
       }
       self->Finish(op);
@@ -807,6 +813,11 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
 int CloseFd(Napi::Env env, int fd) {
   Reactor* r = GetReactor(env, false);
   return r == nullptr ? close(fd) : r->Close(fd);
+}
+
+bool IsClosedInFlight(Napi::Env env, int fd) {
+  Reactor* r = GetReactor(env, false);
+  return r != nullptr && r->IsClosing(fd);
 }
 
 bool Cancel(Napi::Env env, uint32_t id, int err) {

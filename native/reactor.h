@@ -55,6 +55,9 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
 // close(2) for a descriptor that may have calls in flight.
 int CloseFd(Napi::Env env, int fd);
 
+// Whether `fd` was closed by the caller while a call on it still runs.
+bool IsClosedInFlight(Napi::Env env, int fd);
+
 // Cancels a call still waiting for readiness: it completes with -1 and `err`.
 bool Cancel(Napi::Env env, uint32_t id, int err);
 

@@ -93,7 +93,15 @@ function queue(
   const id = start((r, err, outlen) => {
     if (timer !== undefined) clearTimeout(timer);
     if (onAbort !== undefined) opts!.signal!.removeEventListener('abort', onAbort);
-    if (onDone !== undefined) onDone(r, err, outlen);
+    if (onDone !== undefined) {
+      try {
+        onDone(r, err, outlen);
+      } catch (e) {
+        // The call happened (a descriptor may have been made): its result is
+        // delivered; only the write-back failed (e.g. addrlen frozen meanwhile).
+        process.emitWarning(`${fn}(): ${(e as Error).message}`, 'PosixSocketsWarning');
+      }
+    }
     if (r !== -1 || !inside) settle(resolve, r, err);
     else setImmediate(settle, resolve, r, err);
   });

@@ -12,7 +12,9 @@ import {
   EPIPE,
   F_GETFD,
   MSG_NOSIGNAL,
+  MSG_DONTWAIT,
   MSG_WAITALL,
+  SHUT_RDWR,
   SOCK_STREAM,
   SOL_SOCKET,
   SO_RCVTIMEO,
@@ -20,12 +22,17 @@ import {
   close,
   errno,
   fcntl,
+  getsockname,
   recv,
+  recvSync,
   send,
   sendSync,
   setsockopt,
+  shutdown,
   sizeof,
+  sockaddr_in,
   socket,
+  socklen_t,
   timeval,
 } from '../src/index.js';
 import { addon } from '../src/addon.js';
@@ -275,5 +282,31 @@ describe('close of a descriptor a pool thread is inside a syscall on', () => {
     expect(await send(fd, 'x', 1, 0)).toBe(-1);
     expect(errno).toBe(EBADF);
     expect(await receiving).toBe(3);
+  });
+
+  it('sync_calls_on_a_descriptor_closed_in_flight_fail_with_ebadf_without_reaching_the_socket', async () => {
+    const p = await connectedPair();
+    toClose.push(p.client, p.listener.fd);
+    const fd = p.server;
+    expect(sendSync(p.client, 'abc', 3, 0)).toBe(3);
+    const receiving = recv(fd, Buffer.alloc(10), 10, MSG_WAITALL);
+    await inside(fd, [SYS.recvfrom]);
+    expect(close(fd)).toBe(0);
+    // Each would reach the shut-down socket if made; closed for the caller, each fails as C's would.
+    const calls: Array<[string, () => number]> = [
+      ['recvSync', () => recvSync(fd, Buffer.alloc(4), 4, MSG_DONTWAIT)],
+      ['sendSync', () => sendSync(fd, 'x', 1, MSG_NOSIGNAL ?? 0)],
+      ['fcntl', () => fcntl(fd, F_GETFD)],
+      ['getsockname', () => getsockname(fd, new sockaddr_in(), socklen_t(sizeof(sockaddr_in)))],
+      ['shutdown', () => shutdown(fd, SHUT_RDWR)],
+      ['setsockopt', () => setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, new timeval(), sizeof(timeval))],
+    ];
+    for (const [name, call] of calls) {
+      expect([name, call(), errno]).toEqual([name, -1, EBADF]);
+    }
+    expect(await receiving).toBe(3);
+    // Once the call is out the number is released: fcntl now sees a closed descriptor too.
+    expect(fcntl(fd, F_GETFD)).toBe(-1);
+    expect(errno).toBe(EBADF);
   });
 });

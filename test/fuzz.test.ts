@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AF_INET,
   EAGAIN,
+  EBADF,
   ENOTCONN,
   MSG_DONTWAIT,
   MSG_OOB,
@@ -225,5 +226,30 @@ describe('hostile input found by fuzzing', () => {
     expect(await receiving).toBe(4);
     expect(reads).toBe(1);
     expect(buf.toString()).toBe('data');
+  });
+
+  it('a_frozen_addrlen_after_the_call_started_still_delivers_the_descriptor', async () => {
+    const l = listenLoopback();
+    const len = socklen_t(sizeof(sockaddr_in));
+    const accepting = accept(l.fd, new sockaddr_in(), len);
+    Object.freeze(len);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    const c = socket(AF_INET, SOCK_STREAM, 0);
+    expect(await connect(c, l.addr, sizeof(l.addr))).toBe(0);
+    const fd = await accepting;
+    expect(fd).toBeGreaterThanOrEqual(0);
+    await sleep(10); // warnings are emitted on the next tick
+    process.off('warning', onWarning);
+    expect(warnings.some((m) => m.startsWith('accept(): '))).toBe(true);
+    for (const d of [fd, c, l.fd]) close(d);
+  });
+
+  it('an_oob_recv_on_a_bad_descriptor_fails_at_once_and_leaves_no_bookkeeping', async () => {
+    const before = addon.reactorStats().descriptors;
+    expect(await recv(-1, Buffer.alloc(4), 4, MSG_OOB)).toBe(-1);
+    expect(errno).toBe(EBADF);
+    expect(addon.reactorStats().descriptors).toBe(before);
   });
 });
