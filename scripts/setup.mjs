@@ -1,6 +1,7 @@
 // Brings a fresh clone to a runnable state, so `npm start` and `npm test` work
 // as the first command: installs dependencies (which builds the addon and the
-// TypeScript), or rebuilds whichever of the two is missing or stale.
+// TypeScript), or rebuilds whichever of the two is missing or stale; then
+// builds the echo programs in examples/ (C and TypeScript) if they are.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,4 +34,23 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
     console.error('posix-sockets: compiling the TypeScript…');
     run('npx tsc -p tsconfig.json');
   }
+}
+
+// The echo programs (`npm start` runs them, the tests compare them): the C
+// originals and their TypeScript ports, built when missing or older than their sources.
+const examples = join(root, 'examples');
+const programs = ['echo_server', 'echo_client', 'echo_server6', 'echo_client6'];
+const cSources = Math.max(...['common.h', 'build.sh', ...programs.map((p) => `${p}.cpp`)].map((f) => mtime(join(examples, 'c', f))));
+if (programs.some((p) => mtime(join(examples, 'c', 'bin', p)) < cSources)) {
+  console.error('posix-sockets: building the C echo programs…');
+  run('sh examples/c/build.sh');
+}
+const tsSources = Math.max(
+  mtime(join(root, 'dist', 'index.d.ts')),
+  mtime(join(examples, 'tsconfig.json')),
+  ...readdirSync(examples).filter((f) => f.endsWith('.ts')).map((f) => mtime(join(examples, f))),
+);
+if (['common', ...programs].some((p) => mtime(join(examples, 'dist', `${p}.js`)) < tsSources)) {
+  console.error('posix-sockets: compiling the TypeScript echo programs…');
+  run('npx tsc -p examples/tsconfig.json');
 }
