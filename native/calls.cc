@@ -100,7 +100,9 @@ Value Socket(const CallbackInfo& info) {
   int domain = GetInt(info, 0, "domain");
   int type = GetInt(info, 1, "type");
   int protocol = GetInt(info, 2, "protocol");
-  return Result(info, socket(domain, type, protocol));
+  int fd = socket(domain, type, protocol);
+  if (fd >= 0) ForgetFacts(fd);  // the number may have been another descriptor's
+  return Result(info, fd);
 }
 
 Value Bind(const CallbackInfo& info) {
@@ -138,6 +140,7 @@ Value Setsockopt(const CallbackInfo& info) {
   } else {
     optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
   }
+  if (level == SOL_SOCKET && (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO)) ForgetFacts(fd);
   return Result(info, Closed(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen));
 }
 
@@ -172,6 +175,7 @@ Value Fcntl(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int cmd = GetInt(info, 1, "cmd");
   int arg = info[2].IsUndefined() ? 0 : GetInt(info, 2, "arg");
+  if (cmd == F_SETFL) ForgetFacts(fd);
   return Result(info, Closed(info, fd) ? -1 : fcntl(fd, cmd, arg));
 }
 
@@ -219,6 +223,7 @@ Value AcceptSyncImpl(const CallbackInfo& info, bool four) {
   socklen_t len = o.len;
   ssize_t ret = Closed(info, fd) ? -1 : DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
                          o.hasLen ? &len : nullptr, flags, four);
+  if (ret >= 0) ForgetFacts(static_cast<int>(ret));
   Value r = Result(info, ret);
   if (ret >= 0 && o.hasLen) SetOutLen(info, len);
   return r;
@@ -232,6 +237,7 @@ Value Accept4Sync(const CallbackInfo& info) { return AcceptSyncImpl(info, true);
 Value ConnectSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
+  ForgetFacts(fd);
   return Result(info, Closed(info, fd) ? -1 : connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 

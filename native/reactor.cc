@@ -74,6 +74,9 @@ void Perform(Op& op) {
       break;
   }
   op.err = op.ret == -1 ? errno : 0;
+  // A new descriptor, or a connect that changes what a send waits for.
+  if (op.kind == OpKind::Accept && op.ret >= 0) ForgetFacts(static_cast<int>(op.ret));
+  if (op.kind == OpKind::Connect) ForgetFacts(op.fd);
 }
 
 // ---------------------------------------------------------------------------
@@ -86,16 +89,79 @@ enum class Plan { Now, WaitRead, WaitWrite, Pool };
 // accept and recv wait for readability; send and connect for writability.
 bool IsReader(const Op& op) { return op.kind == OpKind::Accept || op.kind == OpKind::Recv; }
 
+// What the checks below learned about a descriptor, so that they are not
+// asked again on every call. Only answers whose staleness cannot block the JS
+// thread are kept (a descriptor seen blocking, without timeouts; a stream
+// socket seen established), and every call of this library that can change
+// one forgets them: fcntl(F_SETFL), setsockopt of the timeouts, connect,
+// close, and a new descriptor from socket() or accept() with the same number.
+// Process-wide, as descriptors are.
+struct Facts {
+  bool blocking = false;     // F_GETFL showed no O_NONBLOCK
+  bool noRcvTimeout = false;
+  bool noSndTimeout = false;
+  bool established = false;  // a stream socket that was writable: the free-space check suffices
+};
+
+class FactsTable {
+ public:
+  static FactsTable& Get() {
+    static FactsTable* t = new FactsTable();  // never destroyed: pool threads may outlive statics
+    return *t;
+  }
+  Facts Read(int fd) {
+    std::lock_guard<std::mutex> g(m_);
+    auto it = map_.find(fd);
+    return it == map_.end() ? Facts{} : it->second;
+  }
+  template <typename F>
+  void Update(int fd, F f) {
+    std::lock_guard<std::mutex> g(m_);
+    f(map_[fd]);
+  }
+  void Forget(int fd) {
+    std::lock_guard<std::mutex> g(m_);
+    map_.erase(fd);
+  }
+
+ private:
+  std::mutex m_;
+  std::unordered_map<int, Facts> map_;
+};
+
 bool NonBlocking(int fd) {
+  if (FactsTable::Get().Read(fd).blocking) return false;
   int fl = fcntl(fd, F_GETFL);
-  return fl == -1 || (fl & O_NONBLOCK);  // a bad descriptor fails at once, too
+  if (fl == -1) return true;  // a bad descriptor fails at once, too
+  if (fl & O_NONBLOCK) return true;
+  FactsTable::Get().Update(fd, [](Facts& f) { f.blocking = true; });
+  return false;
 }
 
 bool HasTimeout(int fd, int option) {
+  Facts known = FactsTable::Get().Read(fd);
+  if (option == SO_RCVTIMEO ? known.noRcvTimeout : known.noSndTimeout) return false;
   timeval tv{};
   socklen_t l = sizeof(tv);
   if (getsockopt(fd, SOL_SOCKET, option, &tv, &l) != 0) return false;
-  return tv.tv_sec != 0 || tv.tv_usec != 0;
+  bool has = tv.tv_sec != 0 || tv.tv_usec != 0;
+  if (!has) {
+    FactsTable::Get().Update(fd, [option](Facts& f) {
+      (option == SO_RCVTIMEO ? f.noRcvTimeout : f.noSndTimeout) = true;
+    });
+  }
+  return has;
+}
+
+// A stream socket (TCP, or unix SOCK_STREAM) past its handshake: a send waits
+// only for buffer space, which SendFits measures. (A unix datagram send also
+// waits for room in the peer's queue, which only poll(2) reports.)
+void NoteWritable(int fd) {
+  int type = 0;
+  socklen_t l = sizeof(type);
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) == 0 && type == SOCK_STREAM) {
+    FactsTable::Get().Update(fd, [](Facts& f) { f.established = true; });
+  }
 }
 
 // Whether a blocking send of op.len bytes completes without waiting for
@@ -156,6 +222,10 @@ Plan Decide(const Op& op, bool ready) {
     if (reading) return Plan::Now;
     return SendFits(op) || NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
   }
+#if defined(SO_MEMINFO) || defined(SO_NWRITE)
+  // An established stream socket with room for the data: no poll needed.
+  if (!reading && FactsTable::Get().Read(op.fd).established && SendFits(op)) return Plan::Now;
+#endif
   pollfd p{op.fd, static_cast<short>(reading ? POLLIN : POLLOUT), 0};
 #ifdef POLLRDHUP
   if (reading) p.events |= POLLRDHUP;
@@ -164,7 +234,11 @@ Plan Decide(const Op& op, bool ready) {
   if (n == -1) return Plan::Pool;
   if (n == 1) {
     if (p.revents & (POLLNVAL | POLLERR | POLLHUP)) return Plan::Now;  // returns at once
-    if (!reading) return SendFits(op) || NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
+    if (!reading) {
+      if (!SendFits(op)) return NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
+      NoteWritable(op.fd);
+      return Plan::Now;
+    }
     if (waitall) {
 #ifdef POLLRDHUP
       if (p.revents & POLLRDHUP) return Plan::Now;  // the peer closed: recv returns what is there
@@ -811,9 +885,12 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
 }
 
 int CloseFd(Napi::Env env, int fd) {
+  ForgetFacts(fd);
   Reactor* r = GetReactor(env, false);
   return r == nullptr ? close(fd) : r->Close(fd);
 }
+
+void ForgetFacts(int fd) { FactsTable::Get().Forget(fd); }
 
 bool IsClosedInFlight(Napi::Env env, int fd) {
   Reactor* r = GetReactor(env, false);

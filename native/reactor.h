@@ -55,6 +55,10 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
 // close(2) for a descriptor that may have calls in flight.
 int CloseFd(Napi::Env env, int fd);
 
+// Drops what the dispatcher learned about `fd` (its blocking mode, timeouts,
+// state): called by every call that may change them or reuse the number.
+void ForgetFacts(int fd);
+
 // Whether `fd` was closed by the caller while a call on it still runs.
 bool IsClosedInFlight(Napi::Env env, int fd);
 
