@@ -3,6 +3,7 @@
 // library that changes one of those must be honoured by the next call.
 import { describe, expect, it } from 'vitest';
 import {
+  AF_INET,
   EAGAIN,
   F_GETFL,
   F_SETFL,
