@@ -36,21 +36,6 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   }
 }
 
-// The echo programs (`npm start` runs them, the tests compare them): the C
-// originals and their TypeScript ports, built when missing or older than their sources.
-const examples = join(root, 'examples');
-const programs = ['echo_server', 'echo_client', 'echo_server6', 'echo_client6'];
-const cSources = Math.max(...['common.h', 'build.sh', ...programs.map((p) => `${p}.cpp`)].map((f) => mtime(join(examples, 'c', f))));
-if (programs.some((p) => mtime(join(examples, 'c', 'bin', p)) < cSources)) {
-  console.error('posix-sockets: building the C echo programs…');
-  run('sh examples/c/build.sh');
-}
-const tsSources = Math.max(
-  mtime(join(root, 'dist', 'index.d.ts')),
-  mtime(join(examples, 'tsconfig.json')),
-  ...readdirSync(examples).filter((f) => f.endsWith('.ts')).map((f) => mtime(join(examples, f))),
-);
-if (['common', ...programs].some((p) => mtime(join(examples, 'dist', `${p}.js`)) < tsSources)) {
-  console.error('posix-sockets: compiling the TypeScript echo programs…');
-  run('npx tsc -p examples/tsconfig.json');
-}
+
+// The echo programs in examples/, when missing or stale.
+await import('./build-examples.mjs');
