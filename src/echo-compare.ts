@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Program, exitText, freePort, holdPort, loopbackHost, tools, tracedSyscalls, type Exit, type Impl } from './echo-run.js';
+import { Program, exitText, freePort, holdPort, loopbackHost, straceOptions, tools, tracedSyscalls, type Exit, type Impl } from './echo-run.js';
 
 // ---------------------------------------------------------------------------
 // Inputs and scenarios
@@ -413,28 +413,13 @@ export function differences(rows: Row[]): Cell[] {
 
 /** The table, as printed by `posix-sockets compare`. */
 export function renderTable(rows: Row[]): string {
-  const head = ['scenario', 'IP', 'pairing', 'server stdout', 'exit', 'syscalls', 'client stdout', 'exit', 'syscalls'];
-  const blank = { text: '' };
-  const body = rows.map((r) => {
-    const s = r.sides.server;
-    const c = r.sides.client;
-    return [
-      r.title,
-      r.ip,
-      pairingName(r.server, r.client),
-      ...(s ? [s.stdout, s.exit, s.syscalls] : [blank, blank, blank]).map((x) => x.text),
-      ...(c ? [c.stdout, c.exit, c.syscalls] : [blank, blank, blank]).map((x) => x.text),
-    ];
-  });
+  const head = ['scenario', 'IP', 'pairing', '|', 'server stdout', 'exit', 'syscalls', '|', 'client stdout', 'exit', 'syscalls'];
+  const side = (c: SideCells | undefined) => (c ? [c.stdout.text, c.exit.text, c.syscalls.text] : ['', '', '']);
+  const body = rows.map((r) => [r.title, r.ip, pairingName(r.server, r.client), '|', ...side(r.sides.server), '|', ...side(r.sides.client)]);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cols: string[]) =>
-    cols
-      .map((x, i) => x.padEnd(width[i]))
-      .join('  ')
-      .replace(/(.{2})(?=.)/, '$1')
-      .trimEnd();
-  const sep = width.map((w) => '-'.repeat(w)).join('  ');
-  return [line(head), sep, ...body.map(line)].join('\n');
+  const line = (cols: string[]) => cols.map((x, i) => x.padEnd(width[i])).join('  ').trimEnd();
+  const rule = width.map((w, i) => (head[i] === '|' ? '+' : '-'.repeat(w))).join('--');
+  return [line(head), rule, ...body.map(line)].join('\n');
 }
 
 /** What the table's cells mean, and how the programs were run. */
@@ -446,7 +431,9 @@ export function renderNotes(): string {
     tools.stdbuf !== null
       ? 'C programs run under stdbuf -o0, so a server stopped by SIGTERM has printed everything.'
       : 'stdbuf not found: the C programs\' stdout is fully buffered, and a killed C server\'s output is lost.',
-    tools.strace !== null ? `Syscalls: strace -f -qq -e trace=${tracedSyscalls.join(',')}.` : 'strace not found: syscalls are not compared (n/a).',
+    tools.strace !== null
+      ? `Syscalls: strace ${straceOptions('FILE').join(' ')} PROGRAM.`
+      : 'strace not found: syscalls are not compared (n/a); stdout and exit status are.',
   ];
   return notes.join('\n');
 }

@@ -82,7 +82,7 @@ export const tools = {
 };
 
 /** strace's options: -ttt -T time each call (to tell which calls were still in progress when a program was stopped). */
-function straceOptions(out: string): string[] {
+export function straceOptions(out: string): string[] {
   const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${tracedSyscalls.join(',')}`, '-e', 'signal=none', '-o', out];
   // Stop the traced program only at the traced calls: node makes thousands of others.
   return seccompBpf() ? ['--seccomp-bpf', ...opts] : opts;
