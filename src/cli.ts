@@ -103,12 +103,14 @@ const runs = (s: string) => s.replace(/(.)\1{15,}/gu, (run, ch: string) => `[${c
 
 function sideBySide(leftTitle: string, left: Buffer, rightTitle: string, right: Buffer): string {
   const total = Math.max(80, Math.min(process.stdout.columns ?? 120, 160));
-  const w = Math.floor((total - 3) / 2);
-  const column = (b: Buffer) => b.toString('utf8').split('\n').flatMap((line) => wrap(runs(line), w));
-  const l = column(left);
-  const r = column(right);
+  const lines = (b: Buffer) => b.toString('utf8').split('\n').map(runs);
+  // The left column as wide as its widest line, leaving the right one at least 30 columns.
+  const w = Math.min(Math.max(widthOf(leftTitle), ...lines(left).map(widthOf)), total - 33);
+  const wr = total - 3 - w;
+  const l = lines(left).flatMap((line) => wrap(line, w));
+  const r = lines(right).flatMap((line) => wrap(line, wr));
   const pad = (s: string) => s + ' '.repeat(Math.max(0, w - widthOf(s)));
-  const rows = [`${pad(leftTitle)} │ ${rightTitle}`, `${'─'.repeat(w)}─┼─${'─'.repeat(w)}`];
+  const rows = [`${pad(leftTitle)} │ ${rightTitle}`, `${'─'.repeat(w)}─┼─${'─'.repeat(Math.max(widthOf(rightTitle), ...r.map(widthOf)))}`];
   for (let k = 0; k < Math.max(l.length, r.length); k++) rows.push(`${pad(l[k] ?? '')} │ ${r[k] ?? ''}`.trimEnd());
   return rows.join('\n');
 }
