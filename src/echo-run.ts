@@ -218,6 +218,18 @@ function tcpSockets(pid: number): TcpSocket[] {
   return found;
 }
 
+/** Every thread of the process asleep in the kernel: none running, none held by strace at a syscall stop. */
+function asleep(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).every((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return stat[stat.lastIndexOf(')') + 2] === 'S';
+    });
+  } catch {
+    return false;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Running one program
 
@@ -352,9 +364,15 @@ export class Program {
   /** When the program was sent a signal, in seconds since the epoch (strace -ttt's clock); null if never. */
   stoppedAt: number | null = null;
 
-  /** Sends `signal` to the program (not to strace) and waits for it to end; SIGKILL after `ms`. */
+  /**
+   * Sends `signal` to the program (not to strace) and waits for it to end; SIGKILL after `ms`.
+   * The signal is sent once every thread sleeps (for at most 2 s): strace has then seen every
+   * call that returned before it, so `stoppedAt` separates the calls that returned from the
+   * one the signal interrupts.
+   */
   async stop(signal: NodeJS.Signals = 'SIGTERM', ms = 5000): Promise<Exit> {
     const pid = await this.pid();
+    if (hasProc && pid !== null) await waitFor(() => !this.running || asleep(pid), 2000);
     if (this.running && pid !== null) {
       try {
         this.stoppedAt = (performance.timeOrigin + performance.now()) / 1000;
