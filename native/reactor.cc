@@ -28,7 +28,6 @@
 #include <sys/epoll.h>
 #else
 #include <sys/event.h>
-#include <sys/time.h>
 #endif
 
 #include <algorithm>
