@@ -38,7 +38,7 @@ import {
 } from '../src/index.js';
 import { addon } from '../src/addon.js';
 import { connectedPair, listenLoopback, loopback4, ok, tempDir, unixAddr } from './helpers.js';
-import { distEntry, local, sleep } from './kernel.js';
+import { local, pairScriptPrelude, sleep } from './kernel.js';
 
 const toClose: number[] = [];
 afterEach(() => {
@@ -317,17 +317,7 @@ describe('an already aborted signal', () => {
       // F_GETFD calls on fd -2 mark the start and the end in the trace.
       writeFileSync(
         script,
-        `import * as s from ${JSON.stringify(distEntry())};
-const addr = new s.sockaddr_in();
-addr.sin_family = s.AF_INET;
-addr.sin_addr.s_addr = s.htonl(s.INADDR_LOOPBACK);
-const l = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
-s.bind(l, addr, s.sizeof(addr));
-s.listen(l, 4);
-s.getsockname(l, addr, s.socklen_t(s.sizeof(addr)));
-const c = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
-s.connectSync(c, addr, s.sizeof(addr));
-const srv = s.acceptSync(l, null, null);
+        `${pairScriptPrelude()}
 s.sendSync(c, 'data', 4, 0);
 const buf = Buffer.alloc(4);
 const signal = AbortSignal.abort();

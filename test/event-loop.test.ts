@@ -33,7 +33,7 @@ import {
   timeval,
 } from '../src/index.js';
 import { connectedPair, listenLoopback, loopback4, ok, tempDir } from './helpers.js';
-import { distEntry, local, sleep, waitUntil } from './kernel.js';
+import { local, pairScriptPrelude, sleep, waitUntil } from './kernel.js';
 
 /** A descriptor number this process does not have open. */
 const BAD_FD = 999_999;
@@ -139,17 +139,7 @@ describe('sync and async twins', () => {
       const trace = join(dir, 'trace.txt');
       writeFileSync(
         script,
-        `import * as s from ${JSON.stringify(distEntry())};
-const addr = new s.sockaddr_in();
-addr.sin_family = s.AF_INET;
-addr.sin_addr.s_addr = s.htonl(s.INADDR_LOOPBACK);
-const l = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
-s.bind(l, addr, s.sizeof(addr));
-s.listen(l, 4);
-s.getsockname(l, addr, s.socklen_t(s.sizeof(addr)));
-const c = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
-s.connectSync(c, addr, s.sizeof(addr));
-const srv = s.acceptSync(l, null, null);
+        `${pairScriptPrelude()}
 const buf = Buffer.alloc(16);
 s.sendSync(c, 'hello', 5, 0);
 await s.send(c, 'hello', 5, 0);

@@ -126,3 +126,22 @@ export function distEntry(): string {
   }
   return pathToFileURL(entry).href;
 }
+
+/**
+ * The start of a child-process script (for strace): imports the built package
+ * as `s` and makes a connected loopback pair, `l` listening, `c` the client,
+ * `srv` the accepted socket, `addr` the listener's address.
+ */
+export function pairScriptPrelude(): string {
+  return `import * as s from ${JSON.stringify(distEntry())};
+const addr = new s.sockaddr_in();
+addr.sin_family = s.AF_INET;
+addr.sin_addr.s_addr = s.htonl(s.INADDR_LOOPBACK);
+const l = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
+s.bind(l, addr, s.sizeof(addr));
+s.listen(l, 4);
+s.getsockname(l, addr, s.socklen_t(s.sizeof(addr)));
+const c = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
+s.connectSync(c, addr, s.sizeof(addr));
+const srv = s.acceptSync(l, null, null);`;
+}
