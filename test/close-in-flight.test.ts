@@ -39,6 +39,26 @@ import { addon } from '../src/addon.js';
 import { connectedPair, listenLoopback, ok, runC } from './helpers.js';
 import { fdTarget, sleep, waitUntil } from './kernel.js';
 
+/**
+ * close(2) while a call on `fd` is inside its syscall: it succeeds, and the
+ * number stays taken (new sockets get every other number up to it).
+ * Returns the sockets made to show it.
+ */
+function closeInFlight(fd: number): number[] {
+  expect(close(fd)).toBe(0);
+  const taken = takeNumbersUpTo(fd);
+  expect(taken).not.toContain(fd);
+  return taken;
+}
+
+/** Once the call is out, the next socket gets the number; closes what was taken. */
+function expectReleased(fd: number, taken: number[]): void {
+  const again = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
+  taken.push(again);
+  expect(again).toBe(fd);
+  for (const s of taken) close(s);
+}
+
 /** How long a woken call may take to complete: correctness, not speed. */
 const PROMPT_MS = 2000;
 
@@ -184,10 +204,7 @@ describe('close of a descriptor a pool thread is inside a syscall on', () => {
     expect(buf.subarray(0, 10).toString()).toBe('0123456789');
     expect(ms).toBeLessThan(PROMPT_MS);
     // Once the call is out, the number is free: the next socket gets it.
-    const again = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-    taken.push(again);
-    expect(again).toBe(fd);
-    for (const s of taken) close(s);
+    expectReleased(fd, taken);
     expect(close(fd)).toBe(-1);
     expect(errno).toBe(EBADF);
   });
@@ -202,18 +219,13 @@ describe('close of a descriptor a pool thread is inside a syscall on', () => {
     const receiving = timed(recv(fd, Buffer.alloc(16), 16, 0));
     await inside(fd, [SYS.recvfrom]);
 
-    expect(close(fd)).toBe(0);
-    const taken = takeNumbersUpTo(fd);
-    expect(taken).not.toContain(fd);
+    const taken = closeInFlight(fd);
 
     const [r, ms] = await receiving;
     // Observed on Linux: recv woken by shutdown(SHUT_RDWR) returns 0, as at end of file.
     expect(r).toBe(0);
     expect(ms).toBeLessThan(PROMPT_MS);
-    const again = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-    taken.push(again);
-    expect(again).toBe(fd);
-    for (const s of taken) close(s);
+    expectReleased(fd, taken);
   });
 
   it('close_wakes_an_accept_inside_its_syscall', async () => {
@@ -224,19 +236,14 @@ describe('close of a descriptor a pool thread is inside a syscall on', () => {
     const accepting = timed(accept(l.fd, null, null));
     await inside(l.fd, [SYS.accept, SYS.accept4]);
 
-    expect(close(l.fd)).toBe(0);
-    const taken = takeNumbersUpTo(l.fd);
-    expect(taken).not.toContain(l.fd);
+    const taken = closeInFlight(l.fd);
 
     const [r, ms] = await accepting;
     expect(r).toBe(-1);
     // Linux fails an accept woken by shutdown(2) with EINVAL (docs/threading.md).
     if (process.platform === 'linux') expect(errno).toBe(EINVAL);
     expect(ms).toBeLessThan(PROMPT_MS);
-    const again = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-    taken.push(again);
-    expect(again).toBe(l.fd);
-    for (const s of taken) close(s);
+    expectReleased(l.fd, taken);
   });
 
   it('close_wakes_a_send_blocked_on_a_full_buffer', async () => {
@@ -249,9 +256,7 @@ describe('close of a descriptor a pool thread is inside a syscall on', () => {
     const sending = timed(send(fd, big, big.length, MSG_NOSIGNAL ?? 0));
     await inside(fd, [SYS.sendto]);
 
-    expect(close(fd)).toBe(0);
-    const taken = takeNumbersUpTo(fd);
-    expect(taken).not.toContain(fd);
+    const taken = closeInFlight(fd);
 
     const [r, ms] = await sending;
     // Observed on Linux: the count queued before the shutdown (C's partial send);
@@ -262,10 +267,7 @@ describe('close of a descriptor a pool thread is inside a syscall on', () => {
       expect(r).toBeLessThan(big.length);
     }
     expect(ms).toBeLessThan(PROMPT_MS);
-    const again = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-    taken.push(again);
-    expect(again).toBe(fd);
-    for (const s of taken) close(s);
+    expectReleased(fd, taken);
   });
 
   it('calls_made_on_a_descriptor_closed_in_flight_fail_with_ebadf', async () => {
