@@ -183,17 +183,6 @@ Value Fcntl(const CallbackInfo& info) {
 // Calls that can block: a sync twin on the calling thread, and an async form
 // on the threadpool. Both make the identical syscall.
 
-// accept(2) and, where the platform has it, accept4(2).
-ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool four) {
-#ifdef __linux__
-  if (four) return accept4(fd, addr, len, flags);
-#else
-  (void)flags;
-  (void)four;
-#endif
-  return accept(fd, addr, len);
-}
-
 // addr + *addrlen as passed to accept/recvfrom: both may be null.
 struct AddrOut {
   Bytes bytes;          // the caller's memory (sync) or where to copy back (async)

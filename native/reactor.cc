@@ -42,18 +42,22 @@ namespace posix_sockets {
 // ---------------------------------------------------------------------------
 // The syscall itself
 
+ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool four) {
+#ifdef __linux__
+  if (four) return accept4(fd, addr, len, flags);
+#else
+  (void)flags;
+  (void)four;
+#endif
+  return accept(fd, addr, len);
+}
+
 void Perform(Op& op) {
   sockaddr* a = op.addrPresent ? reinterpret_cast<sockaddr*>(op.abuf) : nullptr;
   switch (op.kind) {
     case OpKind::Accept:
       op.addrLenOut = op.addrLenIn;
-#ifdef __linux__
-      if (op.four) {
-        op.ret = accept4(op.fd, a, op.lenPresent ? &op.addrLenOut : nullptr, op.flags);
-        break;
-      }
-#endif
-      op.ret = accept(op.fd, a, op.lenPresent ? &op.addrLenOut : nullptr);
+      op.ret = DoAccept(op.fd, a, op.lenPresent ? &op.addrLenOut : nullptr, op.flags, op.four);
       break;
     case OpKind::Connect:
       op.ret = connect(op.fd, a, op.addrLenIn);

@@ -41,6 +41,10 @@ struct Op {
   bool pooled = false;  // runs on a pool thread
 };
 
+// accept(2), or accept4(2) with `flags` where the platform has it: shared by
+// the sync twins and the async ops.
+ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool four);
+
 // Makes the syscall the op describes, on the current thread.
 void Perform(Op& op);
 
