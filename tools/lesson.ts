@@ -87,8 +87,18 @@ export interface Lesson {
   variants: Variant[];
   /** Replacements applied to every stdout before comparing (what legitimately differs between runs). */
   stdoutReplace: Replace[];
+  /**
+   * How the socket calls are compared: 'in-order' (one sequence, as strace saw them), or
+   * 'per-descriptor' (each descriptor's calls in order, descriptors one after the other) for
+   * programs whose threads make calls at the same time, where the order between threads is not the program's.
+   */
+  syscallOrder: 'in-order' | 'per-descriptor';
+  /** The pairings run, one language per role in `roles` order; the first is all C, the reference. */
+  pairings: Impl[][];
   scenarios: Scenario[];
 }
+
+export type Impl = 'c' | 'ts';
 
 /** A mistake in a lesson file. */
 export class LessonError extends Error {
@@ -321,7 +331,7 @@ export function loadLesson(path: string): Lesson {
     throw new LessonError(`${label}: ${(e as Error).message}`);
   }
   const at = new At(label, '');
-  const o = at.object(json, ['$schema', 'name', 'title', 'description', 'transport', 'roles', 'variants', 'stdout', 'scenarios']);
+  const o = at.object(json, ['$schema', 'name', 'title', 'description', 'transport', 'roles', 'variants', 'stdout', 'syscalls', 'pairings', 'scenarios']);
   const rolesAt = at.key('roles');
   const roleDefs = rolesAt.object(o.roles, Object.keys(o.roles ?? {}));
   if (Object.keys(roleDefs).length === 0) rolesAt.fail('must name at least one role');
@@ -368,6 +378,22 @@ export function loadLesson(path: string): Lesson {
     if (seen.has(s.name)) sAt.index(i).key('name').fail(`scenario '${s.name}' twice`);
     seen.add(s.name);
   }
+  const roles = Object.keys(base);
+  const reference = roles.map((): Impl => 'c');
+  let pairings: Impl[][];
+  if (o.pairings === undefined) {
+    // Every combination, C first: for two roles C×C, C×TS, TS×C, TS×TS.
+    pairings = [[]];
+    for (let k = 0; k < roles.length; k++) pairings = pairings.flatMap((p) => [[...p, 'c' as Impl], [...p, 'ts' as Impl]]);
+  } else {
+    const pa = at.key('pairings');
+    pairings = pa.array(o.pairings, true).map((x, i) => {
+      const p = pa.index(i).array(x).map((y, j) => pa.index(i).index(j).oneOf(y, ['c', 'ts'] as const));
+      if (p.length !== roles.length) pa.index(i).fail(`must give one language per role (${roles.join(', ')})`);
+      return p;
+    });
+    pairings = [reference, ...pairings.filter((p) => p.some((x) => x !== 'c'))];
+  }
   const name = at.key('name').string(o.name);
   return {
     file,
@@ -375,9 +401,11 @@ export function loadLesson(path: string): Lesson {
     title: o.title === undefined ? name : at.key('title').string(o.title),
     description: o.description === undefined ? '' : at.key('description').string(o.description),
     transport: o.transport === undefined ? 'tcp' : at.key('transport').oneOf(o.transport, ['tcp', 'udp'] as const),
-    roles: Object.keys(base),
+    roles,
     variants,
     stdoutReplace,
+    syscallOrder: o.syscalls === undefined ? 'in-order' : at.key('syscalls').oneOf(o.syscalls, ['in-order', 'per-descriptor'] as const),
+    pairings,
     scenarios,
   };
 }
