@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/sockets.js';
-import { distEntry } from '../support/child.js';
+import { distEntry, loopbackEntry } from '../support/child.js';
 
 const lib = distEntry();
 const addonUrl = new URL('./addon.js', lib).href;
@@ -25,24 +25,13 @@ function script(name: string, source: string): string {
 const PRELUDE = `
 import * as s from ${JSON.stringify(lib)};
 import { addon } from ${JSON.stringify(addonUrl)};
+import { connectedPair, listenLoopback } from ${JSON.stringify(loopbackEntry())};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function listener() {
-  const addr = new s.sockaddr_in();
-  addr.sin_family = s.AF_INET;
-  addr.sin_addr.s_addr = s.htonl(s.INADDR_LOOPBACK);
-  const fd = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
-  if (fd < 0 || s.bind(fd, addr, s.sizeof(addr)) < 0 || s.listen(fd, 8) < 0 ||
-      s.getsockname(fd, addr, s.socklen_t(s.sizeof(addr))) < 0) throw new Error('listener: ' + s.strerror(s.errno));
-  return { fd, addr };
-}
+const listener = () => listenLoopback(s.AF_INET, 8);
 async function pair() {
-  const l = listener();
-  const client = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
-  if (await s.connect(client, l.addr, s.sizeof(l.addr)) !== 0) throw new Error('connect: ' + s.strerror(s.errno));
-  const server = await s.accept(l.fd, null, null);
-  if (server < 0) throw new Error('accept: ' + s.strerror(s.errno));
-  s.close(l.fd);
-  return { client, server };
+  const p = await connectedPair(s.AF_INET, 8);
+  s.close(p.listener.fd);
+  return { client: p.client, server: p.server };
 }
 async function echo(tag) {
   const p = await pair();

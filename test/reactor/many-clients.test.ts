@@ -14,7 +14,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/sockets.js';
-import { distEntry } from '../support/child.js';
+import { distEntry, loopbackEntry } from '../support/child.js';
 import { scaled } from '../support/stress.js';
 
 const CLIENTS = scaled(1000, 100);
@@ -37,6 +37,7 @@ await fsp.readFile(self);
 
 const s = await import(${JSON.stringify(lib)});
 const { addon } = await import(${JSON.stringify(new URL('./addon.js', lib).href)});
+const { listenLoopback } = await import(${JSON.stringify(loopbackEntry())});
 const dns = await import('node:dns');
 const crypto = await import('node:crypto');
 const net = await import('node:net');
@@ -54,15 +55,7 @@ async function until(pred, ms, what) {
 }
 
 // --- The server: the C thread-per-client echo server, one async handler per client.
-const addr = new s.sockaddr_in();
-addr.sin_family = s.AF_INET;
-addr.sin_addr.s_addr = s.htonl(s.INADDR_LOOPBACK);
-const lfd = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
-if (lfd < 0) fail('socket');
-if (s.bind(lfd, addr, s.sizeof(addr)) < 0) fail('bind');
-if (s.listen(lfd, s.SOMAXCONN) < 0) fail('listen');
-if (s.getsockname(lfd, addr, s.socklen_t(s.sizeof(addr))) < 0) fail('getsockname');
-const port = s.ntohs(addr.sin_port);
+const { fd: lfd, port } = listenLoopback(s.AF_INET, s.SOMAXCONN);
 
 const handlers = [];
 const serverErrors = [];
