@@ -3,9 +3,8 @@
 // its socket ends with -1/ECANCELED or -1/EAGAIN without reaching the kernel,
 // so the socket stays usable and no byte is lost; a call already inside its
 // syscall finishes normally; bad options are programming errors.
-import { execFileSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -39,7 +38,7 @@ import {
 import { addon } from '../../src/addon.js';
 import { connectedPair, listenLoopback, local, loopback4, ok, tempDir, unixAddr } from '../support/sockets.js';
 import { sleep } from '../support/kernel.js';
-import { pairScriptPrelude } from '../support/child.js';
+import { straceInPairScript } from '../support/child.js';
 
 const toClose: number[] = [];
 afterEach(() => {
@@ -311,15 +310,9 @@ describe('an already aborted signal', () => {
   });
 
   it('already_aborted_signal_makes_no_syscall_on_the_descriptor_under_strace', () => {
-    const dir = tempDir();
-    try {
-      const script = join(dir, 'aborted.mjs');
-      const trace = join(dir, 'trace.txt');
-      // F_GETFD calls on fd -2 mark the start and the end in the trace.
-      writeFileSync(
-        script,
-        `${pairScriptPrelude()}
-s.sendSync(c, 'data', 4, 0);
+    // F_GETFD calls on fd -2 mark the start and the end in the trace.
+    const { stdout: out, trace } = straceInPairScript(
+      `s.sendSync(c, 'data', 4, 0);
 const buf = Buffer.alloc(4);
 const signal = AbortSignal.abort();
 s.fcntl(-2, s.F_GETFD);
@@ -333,28 +326,22 @@ s.fcntl(-2, s.F_GETFD);
 console.log(JSON.stringify({ fds: [l, c, srv], results: [r1, e1, r2, e2, r3, e3] }));
 s.close(c); s.close(srv); s.close(l);
 `,
-      );
-      const out = execFileSync(
-        'strace',
-        ['-f', '-qq', '-e', 'trace=network,poll,ppoll,ioctl,fcntl,epoll_ctl', '-e', 'signal=none', '-o', trace, process.execPath, script],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 },
-      );
-      const { fds, results } = JSON.parse(out) as { fds: number[]; results: number[] };
-      expect(results).toEqual([-1, ECANCELED, -1, ECANCELED, -1, ECANCELED]);
-      const lines = readFileSync(trace, 'utf8').split('\n');
-      const marks = lines.map((line, i) => (/fcntl\(-2, F_GETFD\)/.test(line) ? i : -1)).filter((i) => i >= 0);
-      expect(marks).toHaveLength(2);
-      const between = lines.slice(marks[0] + 1, marks[1]);
-      const mentions = (line: string, fd: number) =>
-        new RegExp(`\\(${fd}[,)]|fd=${fd}[,}]|EPOLL_CTL_\\w+, ${fd},`).test(line);
-      for (const fd of fds) {
-        expect(between.filter((line) => mentions(line, fd))).toEqual([]);
-      }
-      // The check is able to see a call: the sendSync before the first mark is there.
-      expect(lines.slice(0, marks[0]).some((line) => mentions(line, fds[1]) && /sendto/.test(line))).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      'network,poll,ppoll,ioctl,fcntl,epoll_ctl',
+      20_000,
+    );
+    const { fds, results } = JSON.parse(out) as { fds: number[]; results: number[] };
+    expect(results).toEqual([-1, ECANCELED, -1, ECANCELED, -1, ECANCELED]);
+    const lines = trace.split('\n');
+    const marks = lines.map((line, i) => (/fcntl\(-2, F_GETFD\)/.test(line) ? i : -1)).filter((i) => i >= 0);
+    expect(marks).toHaveLength(2);
+    const between = lines.slice(marks[0] + 1, marks[1]);
+    const mentions = (line: string, fd: number) =>
+      new RegExp(`\\(${fd}[,)]|fd=${fd}[,}]|EPOLL_CTL_\\w+, ${fd},`).test(line);
+    for (const fd of fds) {
+      expect(between.filter((line) => mentions(line, fd))).toEqual([]);
     }
+    // The check is able to see a call: the sendSync before the first mark is there.
+    expect(lines.slice(0, marks[0]).some((line) => mentions(line, fds[1]) && /sendto/.test(line))).toBe(true);
   });
 });
 

@@ -1,9 +1,6 @@
 // The Promise forms: the event loop stays free while a call waits, a waiting
 // call costs no CPU, each async call makes the same syscall as its *Sync
 // twin, and errno after each `await` belongs to that call.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   AF_INET,
@@ -32,9 +29,9 @@ import {
   socket,
   timeval,
 } from '../../src/index.js';
-import { connectedPair, listenLoopback, local, loopback4, ok, tempDir } from '../support/sockets.js';
+import { connectedPair, listenLoopback, local, loopback4, ok } from '../support/sockets.js';
 import { sleep, waitUntil } from '../support/kernel.js';
-import { pairScriptPrelude } from '../support/child.js';
+import { straceInPairScript } from '../support/child.js';
 
 /** A descriptor number this process does not have open. */
 const BAD_FD = 999_999;
@@ -134,14 +131,8 @@ describe('sync and async twins', () => {
   it('sync_and_async_twins_make_the_same_syscall_under_strace', () => {
     // A child process runs each call twice, sync then async; strace shows the
     // kernel's view. The lines must match but for buffer addresses.
-    const dir = tempDir();
-    try {
-      const script = join(dir, 'twins.mjs');
-      const trace = join(dir, 'trace.txt');
-      writeFileSync(
-        script,
-        `${pairScriptPrelude()}
-const buf = Buffer.alloc(16);
+    const { trace } = straceInPairScript(
+      `const buf = Buffer.alloc(16);
 s.sendSync(c, 'hello', 5, 0);
 await s.send(c, 'hello', 5, 0);
 s.recvSync(srv, buf, 10, s.MSG_PEEK);
@@ -152,30 +143,25 @@ s.recvSync(srv, buf, 16, s.MSG_DONTWAIT);
 await s.recv(srv, buf, 16, s.MSG_DONTWAIT);
 s.close(c); s.close(srv); s.close(l);
 `,
-      );
-      execFileSync('strace', ['-f', '-qq', '-e', 'trace=sendto,recvfrom', '-e', 'signal=none', '-o', trace, process.execPath, script], {
-        stdio: 'pipe',
-        timeout: 10_000,
+      'sendto,recvfrom',
+      10_000,
+    );
+    const lines = trace
+      .split('\n')
+      .filter((line) => /^\d+\s+(sendto|recvfrom)\(/.test(line))
+      .map((line) => {
+        const [, tid, call] = /^(\d+)\s+(.*)$/.exec(line)!;
+        return { tid, call: call.replace(/0x[0-9a-f]+/g, 'ADDR') };
       });
-      const lines = readFileSync(trace, 'utf8')
-        .split('\n')
-        .filter((line) => /^\d+\s+(sendto|recvfrom)\(/.test(line))
-        .map((line) => {
-          const [, tid, call] = /^(\d+)\s+(.*)$/.exec(line)!;
-          return { tid, call: call.replace(/0x[0-9a-f]+/g, 'ADDR') };
-        });
-      expect(lines).toHaveLength(8);
-      for (let i = 0; i < lines.length; i += 2) {
-        const [syncCall, asyncCall] = [lines[i], lines[i + 1]];
-        expect(asyncCall.call).toBe(syncCall.call);
-      }
-      // No flag added behind the caller's back (no MSG_NOSIGNAL), and C's results.
-      expect(lines[0].call).toMatch(/^sendto\(\d+, "hello", 5, 0, NULL, 0\) = 5$/);
-      expect(lines[2].call).toMatch(/^recvfrom\(\d+, "hellohello", 10, MSG_PEEK, NULL, NULL\) = 10$/);
-      expect(lines[6].call).toMatch(/^recvfrom\(\d+, ADDR, 16, MSG_DONTWAIT, NULL, NULL\) = -1 EAGAIN/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    expect(lines).toHaveLength(8);
+    for (let i = 0; i < lines.length; i += 2) {
+      const [syncCall, asyncCall] = [lines[i], lines[i + 1]];
+      expect(asyncCall.call).toBe(syncCall.call);
     }
+    // No flag added behind the caller's back (no MSG_NOSIGNAL), and C's results.
+    expect(lines[0].call).toMatch(/^sendto\(\d+, "hello", 5, 0, NULL, 0\) = 5$/);
+    expect(lines[2].call).toMatch(/^recvfrom\(\d+, "hellohello", 10, MSG_PEEK, NULL, NULL\) = 10$/);
+    expect(lines[6].call).toMatch(/^recvfrom\(\d+, ADDR, 16, MSG_DONTWAIT, NULL, NULL\) = -1 EAGAIN/);
   });
 
   it('errno_after_each_await_is_that_calls_own', async () => {
