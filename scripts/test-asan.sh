@@ -37,7 +37,7 @@ export POSIX_SOCKETS_ADDON="$addon"
 export LD_PRELOAD="$asan_rt $ubsan_rt"
 # detect_leaks=0: Node and V8 deliberately leave memory allocated at exit
 #   (isolates, the platform, static caches), so LeakSanitizer would report them
-#   on every process; the addon's own leaks are tested by test/leaks.test.ts.
+#   on every process; the addon's own leaks are tested by test/reactor/leaks.test.ts.
 # quarantine_size_mb=8: freed memory stays poisoned for a while (to catch a
 #   use after free) in a quarantine small enough that RSS settles within the
 #   warm-up of the RSS check in leaks.test.ts (the default, 256 MB, grows
