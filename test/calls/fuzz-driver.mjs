@@ -238,7 +238,7 @@ function flags() {
 }
 
 /** A descriptor argument. `readOnly` calls may also get 0, 1 or 2. */
-function fd(readOnly) {
+function fdArg(readOnly) {
   const r = sane ? rand() * 0.7 : rand();
   if (r < 0.6) return pick(live());
   if (r < 0.68) return CLOSED;
@@ -347,23 +347,23 @@ function fcntlCmd() {
 
 const SYNC_SOCKET_CALLS = {
   socket: () => [pick([lib.AF_INET, lib.AF_INET6, lib.AF_UNIX, lib.AF_UNSPEC, int32(), below(64)]), pick([lib.SOCK_STREAM, lib.SOCK_DGRAM, lib.SOCK_STREAM | (lib.SOCK_NONBLOCK ?? 0), int32(), below(16)]), pick([0, 0, 6, 17, int32(), -1])],
-  bind: () => { const a = addressIn(); return [fd(false), a, addrlenFor(a)]; },
-  listen: () => [fd(false), pick([0, 1, -1, 2 ** 31 - 1, int32()])],
-  close: () => [fd(false)],
-  shutdown: () => [fd(false), pick([lib.SHUT_RD, lib.SHUT_WR, lib.SHUT_RDWR, -1, 3, int32()])],
-  setsockopt: () => { const v = optval(); return [fd(false), ...sockopt(), v, addrlenFor(v)]; },
-  getsockopt: () => [fd(true), ...sockopt(), memory(), socklen()],
-  getsockname: () => [fd(true), memory(), socklen()],
-  getpeername: () => [fd(true), memory(), socklen()],
-  fcntl: () => { const c = fcntlCmd(); return c === lib.F_GETFL || c === lib.F_GETFD || chance(0.2) ? [fd(false), c] : [fd(false), c, junkOr(0.2, () => pick([0, 1, lib.O_NONBLOCK, C.O_ASYNC, -1, 5000, int32()]))]; },
-  acceptSync: () => [fd(false), addressOut(), lengthOut()],
-  connectSync: () => { const a = addressIn(); return [fd(false), a, addrlenFor(a)]; },
-  sendSync: () => { const b = chance(0.2) ? pick(['', 'text', 'ü'.repeat(below(100))]) : anyView(); return [fd(false), b, lenFor(typeof b === 'string' ? Buffer.from(b) : b), flags()]; },
-  sendtoSync: () => { const b = anyView(); const a = chance(0.2) ? null : addressIn(); return [fd(false), b, lenFor(b), flags(), a, addrlenFor(a)]; },
-  recvSync: () => { const b = anyView(); return [fd(true), b, lenFor(b), flags()]; },
-  recvfromSync: () => { const b = anyView(); return [fd(true), b, lenFor(b), flags(), addressOut(), lengthOut()]; },
+  bind: () => { const a = addressIn(); return [fdArg(false), a, addrlenFor(a)]; },
+  listen: () => [fdArg(false), pick([0, 1, -1, 2 ** 31 - 1, int32()])],
+  close: () => [fdArg(false)],
+  shutdown: () => [fdArg(false), pick([lib.SHUT_RD, lib.SHUT_WR, lib.SHUT_RDWR, -1, 3, int32()])],
+  setsockopt: () => { const v = optval(); return [fdArg(false), ...sockopt(), v, addrlenFor(v)]; },
+  getsockopt: () => [fdArg(true), ...sockopt(), memory(), socklen()],
+  getsockname: () => [fdArg(true), memory(), socklen()],
+  getpeername: () => [fdArg(true), memory(), socklen()],
+  fcntl: () => { const c = fcntlCmd(); return c === lib.F_GETFL || c === lib.F_GETFD || chance(0.2) ? [fdArg(false), c] : [fdArg(false), c, junkOr(0.2, () => pick([0, 1, lib.O_NONBLOCK, C.O_ASYNC, -1, 5000, int32()]))]; },
+  acceptSync: () => [fdArg(false), addressOut(), lengthOut()],
+  connectSync: () => { const a = addressIn(); return [fdArg(false), a, addrlenFor(a)]; },
+  sendSync: () => { const b = chance(0.2) ? pick(['', 'text', 'ü'.repeat(below(100))]) : anyView(); return [fdArg(false), b, lenFor(typeof b === 'string' ? Buffer.from(b) : b), flags()]; },
+  sendtoSync: () => { const b = anyView(); const a = chance(0.2) ? null : addressIn(); return [fdArg(false), b, lenFor(b), flags(), a, addrlenFor(a)]; },
+  recvSync: () => { const b = anyView(); return [fdArg(true), b, lenFor(b), flags()]; },
+  recvfromSync: () => { const b = anyView(); return [fdArg(true), b, lenFor(b), flags(), addressOut(), lengthOut()]; },
 };
-if (lib.accept4Sync) SYNC_SOCKET_CALLS.accept4Sync = () => [fd(false), addressOut(), lengthOut(), pick([0, lib.SOCK_NONBLOCK, lib.SOCK_CLOEXEC, -1, int32(), junk()])];
+if (lib.accept4Sync) SYNC_SOCKET_CALLS.accept4Sync = () => [fdArg(false), addressOut(), lengthOut(), pick([0, lib.SOCK_NONBLOCK, lib.SOCK_CLOEXEC, -1, int32(), junk()])];
 
 const ASYNC_SOCKET_CALLS = {
   accept: () => [...SYNC_SOCKET_CALLS.acceptSync(), options()],
