@@ -48,20 +48,8 @@ const int32 = () => (below(2 ** 32) | 0);
 // ---------------------------------------------------------------------------
 // Fixtures: this script's own descriptors, all non-blocking, all bound to loopback
 
-const loop4 = (port = 0) => {
-  const a = new lib.sockaddr_in();
-  a.sin_family = lib.AF_INET;
-  a.sin_port = lib.htons(port);
-  a.sin_addr.s_addr = lib.htonl(lib.INADDR_LOOPBACK);
-  return a;
-};
-const loop6 = (port = 0) => {
-  const a = new lib.sockaddr_in6();
-  a.sin6_family = lib.AF_INET6;
-  a.sin6_port = lib.htons(port);
-  a.sin6_addr = lib.in6addr_loopback;
-  return a;
-};
+// The project's loopback address builders, built beside the library (tools/dist).
+const { loopback4: loop4, loopback6: loop6 } = await import(new URL('../tools/dist/loopback.js', libUrl).href);
 let unixCounter = 0;
 const unixAddr = (name = `u${unixCounter++}`) => {
   const a = new lib.sockaddr_un();
