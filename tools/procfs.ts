@@ -55,3 +55,20 @@ export function socketInodes(pid: number | 'self'): Set<string> {
   }
   return inodes;
 }
+
+export interface UdpRow {
+  localPort: number;
+  /** The socket's inode, as in /proc/PID/fd's `socket:[inode]`. */
+  inode: string;
+}
+
+/** Every row of /proc/net/udp (or udp6): a bound UDP socket each. */
+export function udpTable(file: 'udp' | 'udp6' = 'udp'): UdpRow[] {
+  const rows: UdpRow[] = [];
+  for (const line of readFileSync(`/proc/net/${file}`, 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    rows.push({ localPort: parseInt(f[1].split(':')[1], 16), inode: f[9] });
+  }
+  return rows;
+}

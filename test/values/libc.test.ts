@@ -2,21 +2,14 @@
 // same inputs by a compiled C program and by a TypeScript program importing
 // 'posix-sockets/libc' (the package's own subpath, built in dist/), and the
 // bytes each writes, and how each ends, must be the same.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atoi, exit, fgets, fprintf, perror, printf, stdin, stdout } from '../src/libc.js';
+import { describe, expect, it } from 'vitest';
+import { atoi, exit, fgets, fprintf, perror, printf, stdin, stdout } from '../../src/libc.js';
+import { withCompiledC } from '../support/c.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'posix-sockets-libc-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface Ran {
   stdout: Buffer;
@@ -25,13 +18,15 @@ interface Ran {
 }
 
 /** Compiles a C program (warnings off: some formats are odd on purpose) and runs it. */
-function runC(name: string, source: string, args: string[] = [], input = Buffer.alloc(0)): Ran {
-  const src = join(dir, `${name}.c`);
-  const exe = join(dir, name);
-  writeFileSync(src, source);
-  execFileSync('cc', ['-w', '-o', exe, src], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const r = spawnSync(exe, args, { input, timeout: 10_000 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+function runC(source: string, args: string[] = [], input = Buffer.alloc(0)): Ran {
+  return withCompiledC(
+    source,
+    (exe) => {
+      const r = spawnSync(exe, args, { input, timeout: 10_000 });
+      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+    },
+    ['-w'],
+  );
 }
 
 /** Runs a TypeScript (ES module) program from the package root, where 'posix-sockets/libc' resolves to dist/. */
@@ -108,9 +103,7 @@ const tsArg = ([type, v]: Arg) => (type === 'buf' ? `Buffer.from(${JSON.stringif
 
 describe('printf', () => {
   it('printf_writes_the_bytes_and_returns_the_count_of_the_c_library', () => {
-    const c = runC(
-      'printf',
-      `#include <stdio.h>\n#include <stddef.h>\nint main(void) {\n\tint n;\n${printfCases
+    const c = runC(`#include <stdio.h>\n#include <stddef.h>\nint main(void) {\n\tint n;\n${printfCases
         .map(([f, ...a]) => `\tn = printf(${[cLiteral(f), ...a.map(cArg)].join(', ')});\n\tprintf("|%d\\n", n);\n`)
         .join('')}\treturn 0;\n}\n`,
     );
@@ -126,7 +119,7 @@ describe('printf', () => {
   });
 
   it('fprintf_to_stderr_and_stdout_as_c', () => {
-    const c = runC('fprintf', `#include <stdio.h>\nint main(void) {\n\tfprintf(stderr, "usage: %s port\\n", "prog");\n\tfprintf(stdout, "[%4d]\\n", 7);\n\treturn 0;\n}\n`);
+    const c = runC(`#include <stdio.h>\nint main(void) {\n\tfprintf(stderr, "usage: %s port\\n", "prog");\n\tfprintf(stdout, "[%4d]\\n", 7);\n\treturn 0;\n}\n`);
     const ts = runTS(`import { fprintf, stderr, stdout } from 'posix-sockets/libc';\nfprintf(stderr, 'usage: %s port\\n', 'prog');\nfprintf(stdout, '[%4d]\\n', 7);\n`);
     expect(ts.stderr.toString()).toBe(c.stderr.toString());
     expect(ts.stdout.toString()).toBe(c.stdout.toString());
@@ -185,7 +178,7 @@ describe('fgets', () => {
     ['more than one 4096-byte read', lines, Array.from({ length: 130 }, () => 100)],
   ])('%s', (_name, input, sizes) => {
     const args = sizes.map(String);
-    const c = runC('fgets', fgetsC, args, Buffer.from(input));
+    const c = runC(fgetsC, args, Buffer.from(input));
     const ts = runTS(fgetsTS, args, Buffer.from(input));
     expect(ts.stderr.toString()).toBe('');
     expect(c.status).toBe(0);
@@ -204,9 +197,7 @@ describe('fgets', () => {
 
 describe('perror', () => {
   it('perror_prints_the_message_of_errno_as_c', () => {
-    const c = runC(
-      'perror',
-      `#include <stdio.h>\n#include <unistd.h>\n#include <sys/socket.h>\nint main(void) {\n\tclose(-1);\n\tperror("close");\n\tperror("");\n\tperror(NULL);\n\tsocket(12345, SOCK_STREAM, 0);\n\tperror("소켓 생성");\n\treturn 0;\n}\n`,
+    const c = runC(`#include <stdio.h>\n#include <unistd.h>\n#include <sys/socket.h>\nint main(void) {\n\tclose(-1);\n\tperror("close");\n\tperror("");\n\tperror(NULL);\n\tsocket(12345, SOCK_STREAM, 0);\n\tperror("소켓 생성");\n\treturn 0;\n}\n`,
     );
     const ts = runTS(
       `import { perror } from 'posix-sockets/libc';\nimport { close, socket, SOCK_STREAM } from 'posix-sockets';\nclose(-1);\nperror('close');\nperror('');\nperror(null);\nsocket(12345, SOCK_STREAM, 0);\nperror('소켓 생성');\n`,
@@ -219,7 +210,7 @@ describe('perror', () => {
 
 describe('exit', () => {
   it.each([0, 1, 3, 255, 256, 257, -1])('exit_%i_ends_with_the_status_c_gives', (status) => {
-    const c = runC('exit', `#include <stdio.h>\n#include <stdlib.h>\nint main(int argc, char* argv[]) {\n\tprintf("before\\n");\n\texit(atoi(argv[1]));\n\tprintf("after\\n");\n}\n`, [String(status)]);
+    const c = runC(`#include <stdio.h>\n#include <stdlib.h>\nint main(int argc, char* argv[]) {\n\tprintf("before\\n");\n\texit(atoi(argv[1]));\n\tprintf("after\\n");\n}\n`, [String(status)]);
     const ts = runTS(`import { printf, exit, atoi } from 'posix-sockets/libc';\nprintf('before\\n');\nexit(atoi(process.argv[1]));\nprintf('after\\n');\n`, [String(status)]);
     expect(ts.status).toBe(c.status);
     expect(ts.stdout.toString()).toBe(c.stdout.toString());
@@ -235,7 +226,7 @@ describe('exit', () => {
 describe('atoi', () => {
   const inputs = ['9000', '  -12abc', '+7', '+-1', 'abc', '', '0x1A', '00012', ' - 3', '\t\n\v\f\r 5', '2147483647', '2147483648', '-2147483649', '99999999999', '9999999999999999999999', '-9999999999999999999999', '٣'];
   it('atoi_parses_as_the_c_library_does', () => {
-    const c = runC('atoi', `#include <stdio.h>\n#include <stdlib.h>\nint main(int argc, char* argv[]) {\n\tfor (int k = 1; k < argc; k++) printf("%d\\n", atoi(argv[k]));\n\treturn 0;\n}\n`, inputs);
+    const c = runC(`#include <stdio.h>\n#include <stdlib.h>\nint main(int argc, char* argv[]) {\n\tfor (int k = 1; k < argc; k++) printf("%d\\n", atoi(argv[k]));\n\treturn 0;\n}\n`, inputs);
     const ts = runTS(`import { printf, atoi } from 'posix-sockets/libc';\nfor (const a of process.argv.slice(1)) printf('%d\\n', atoi(a));\n`, inputs);
     expect(ts.stdout.toString().split('\n')).toEqual(c.stdout.toString().split('\n'));
     expect(atoi(Buffer.from('42\0 99'))).toBe(42);
