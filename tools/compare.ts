@@ -18,12 +18,13 @@ export { type Impl } from './lesson.js';
 // Building: the executable of each side
 
 /** What runs for one role in one language: the argv before the program's own arguments. */
-interface Runnable {
+export interface Runnable {
   argv: string[];
   c: boolean;
 }
 
-function runnable(p: LessonProgram, impl: Impl): Runnable {
+/** The C executable (built into the cache if need be) or the port's node command line. */
+export function runnable(p: LessonProgram, impl: Impl): Runnable {
   if (impl === 'c') return { argv: ['source' in p.c ? buildC(p.c.source, p.c.cflags) : p.c.binary], c: true };
   if (!existsSync(p.ts.run)) {
     const hint = p.ts.run.startsWith(join(packageRoot, 'examples')) ? 'npm run build:examples' : `compile ${p.ts.source} (tsc)`;
@@ -332,7 +333,7 @@ export function firstHunk(a: string[], b: string[], labelA: string, labelB: stri
   return [
     `--- ${labelA}`,
     `+++ ${labelB}`,
-    `@@ -${ops[from].i + 1},${countA} +${ops[from].j + 1},${countB} @@`,
+    `@@ -${ops[from].i + 1},${countA} +${ops[from].j + 1},${countB} @@ first difference at line ${ops[first].i + 1}`,
     ...hunk.map((o) => `${o.op}${shown(o.line, bytes)}`),
     ...more,
   ].join('\n');

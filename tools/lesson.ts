@@ -4,7 +4,7 @@
 // reads and checks a lesson file and resolves it into plain values (paths made
 // absolute, placeholders kept, default steps filled in); running it is
 // compare's job. Every mistake in a file is reported with the file and the
-// field, e.g. `echo.lesson.json: scenarios[1].steps[2].wait: unknown instance 'clinet'`.
+// field, e.g. `01-echo.lesson.json: scenarios[1].steps[2].wait: unknown instance 'clinet'`.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -410,7 +410,7 @@ export function loadLesson(path: string): Lesson {
   };
 }
 
-/** The bundled lessons' files: examples/*.lesson.json under the package root, in name order. */
+/** The bundled lessons' files: examples/*.lesson.json under the package root, in name order (numbered in the course's order). */
 export function bundledLessonFiles(packageRoot: string): string[] {
   const dir = join(packageRoot, 'examples');
   return readdirSync(dir)
@@ -422,4 +422,13 @@ export function bundledLessonFiles(packageRoot: string): string[] {
 /** `{port}` and `{host}` in a program's arguments (or a pattern) replaced. */
 export function substitute(s: string, values: { port: number; host: string }): string {
   return s.replaceAll('{port}', String(values.port)).replaceAll('{host}', values.host);
+}
+
+/** The bundled lesson called `name` (its "name" field), or undefined. */
+export function bundledLesson(packageRoot: string, name: string): Lesson | undefined {
+  for (const f of bundledLessonFiles(packageRoot)) {
+    const l = loadLesson(f);
+    if (l.name === name) return l;
+  }
+  return undefined;
 }

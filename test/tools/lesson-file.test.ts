@@ -30,10 +30,10 @@ const pair = {
 };
 
 describe('the echo lesson', () => {
-  const lesson = loadLesson(join(examples, 'echo.lesson.json'));
+  const lesson = loadLesson(join(examples, '01-echo.lesson.json'));
 
   it('is bundled', () => {
-    expect(bundledLessonFiles(root)).toContain(join(examples, 'echo.lesson.json'));
+    expect(bundledLessonFiles(root)).toContain(join(examples, '01-echo.lesson.json'));
   });
 
   it('has_two_variants_whose_programs_are_the_ipv4_and_ipv6_pairs', () => {
