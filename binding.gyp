@@ -7,7 +7,15 @@
         "native/calls.cc",
         "native/constants.cc",
         "native/inet.cc",
-        "native/reactor.cc"
+        "native/reactor/dispatch.cc",
+        "native/reactor/op.cc",
+        "native/reactor/pool.cc",
+        "native/reactor/reactor.cc"
+      ],
+      "conditions": [
+        # One poller backend per platform (native/reactor/poller.h).
+        ["OS=='linux'", {"sources": ["native/reactor/poller_epoll.cc"]}],
+        ["OS in 'mac ios freebsd openbsd netbsd'", {"sources": ["native/reactor/poller_kqueue.cc"]}]
       ],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"

@@ -7,13 +7,15 @@
 // getsockname, getsockopt, recvfrom) leave it in state.cell[1].
 //
 // Async functions take a trailing callback(ret, errno, outlen) and are
-// dispatched by reactor.cc: at once on the caller's memory when the call
+// dispatched by reactor/reactor.cc: at once on the caller's memory when the call
 // cannot block, otherwise later on memory the operation owns (data to send is
 // copied at call time, received data and addresses are copied out on
 // completion), so a buffer collected or detached meanwhile is never written
 // through a stale pointer.
 #include "addon.h"
-#include "reactor.h"
+#include "reactor/op.h"
+#include "reactor/dispatch.h"
+#include "reactor/reactor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -273,7 +275,7 @@ Value RecvfromSync(const CallbackInfo& info) {
 
 // ---------------------------------------------------------------------------
 // Async forms: each builds an Op over the caller's memory and hands it to the
-// reactor (reactor.cc), which runs it at once if it cannot block, or later.
+// reactor (reactor/reactor.cc), which runs it at once if it cannot block, or later.
 // They return the op's id (0 if it already completed) for cancellation.
 
 constexpr size_t kNone = SIZE_MAX;

@@ -1,14 +1,15 @@
-// Readiness-gated dispatch of the blocking calls (accept, connect, send, recv,
-// sendto, recvfrom). See docs/threading.md for the design and its limits.
+// One blocking call (accept, connect, send, sendto, recv, recvfrom) and the
+// syscall that performs it. Shared by the sync twins (calls.cc) and the async
+// path (reactor.cc), so both make the identical syscall.
 #pragma once
-
-#include "addon.h"
 
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <napi.h>
+
+#include <cstdint>
 #include <memory>
-#include <vector>
 
 namespace posix_sockets {
 
@@ -41,35 +42,15 @@ struct Op {
   bool pooled = false;  // runs on a pool thread
 };
 
+// accept and recv wait for readability; send and connect for writability.
+inline bool IsReader(const Op& op) { return op.kind == OpKind::Accept || op.kind == OpKind::Recv; }
+
 // accept(2), or accept4(2) with `flags` where the platform has it: shared by
 // the sync twins and the async ops.
 ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool four);
 
-// Makes the syscall the op describes, on the current thread.
+// Makes the syscall the op describes, on the current thread, and records its
+// result and errno in the op.
 void Perform(Op& op);
-
-class Reactor;
-
-// The entry point for every async call: runs it right away when it cannot
-// block, otherwise queues it. Returns the op id (0 when already completed;
-// the callback has then been called).
-uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& info,
-               size_t viewIndex, size_t addrIndex, size_t callbackIndex);
-
-// close(2) for a descriptor that may have calls in flight.
-int CloseFd(Napi::Env env, int fd);
-
-// Drops what the dispatcher learned about `fd` (its blocking mode, timeouts,
-// state): called by every call that may change them or reuse the number.
-void ForgetFacts(int fd);
-
-// Whether `fd` was closed by the caller while a call on it still runs.
-bool IsClosedInFlight(Napi::Env env, int fd);
-
-// Cancels a call still waiting for readiness: it completes with -1 and `err`.
-bool Cancel(Napi::Env env, uint32_t id, int err);
-
-// Counters for tests and docs: calls waiting, calls on pool threads, pool threads.
-Napi::Value ReactorStats(const Napi::CallbackInfo& info);
 
 }  // namespace posix_sockets
