@@ -73,7 +73,7 @@ AddrIn GetAddrIn(const CallbackInfo& info, size_t index) {
 // A descriptor the caller closed while a pool thread was still inside a call
 // on it: closed as far as the caller can tell (the number is only held until
 // that call ends), so every call on it fails as on a closed descriptor.
-bool Closed(const CallbackInfo& info, int fd) {
+bool RejectClosedInFlight(const CallbackInfo& info, int fd) {
   if (!IsClosedInFlight(info.Env(), fd)) return false;
   errno = EBADF;
   return true;
@@ -110,13 +110,13 @@ Value Socket(const CallbackInfo& info) {
 Value Bind(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
-  return Result(info, Closed(info, fd) ? -1 : bind(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : bind(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 
 Value Listen(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int backlog = GetInt(info, 1, "backlog");
-  return Result(info, Closed(info, fd) ? -1 : listen(fd, backlog));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : listen(fd, backlog));
 }
 
 Value Close(const CallbackInfo& info) {
@@ -128,7 +128,7 @@ Value Close(const CallbackInfo& info) {
 Value Shutdown(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int how = GetInt(info, 1, "how");
-  return Result(info, Closed(info, fd) ? -1 : shutdown(fd, how));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : shutdown(fd, how));
 }
 
 Value Setsockopt(const CallbackInfo& info) {
@@ -143,7 +143,7 @@ Value Setsockopt(const CallbackInfo& info) {
     optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
   }
   if (level == SOL_SOCKET && (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO)) ForgetFacts(fd);
-  return Result(info, Closed(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen));
 }
 
 Value Getsockopt(const CallbackInfo& info) {
@@ -152,7 +152,7 @@ Value Getsockopt(const CallbackInfo& info) {
   int optname = GetInt(info, 2, "optname");
   Bytes v = GetBytes(info, 3, "optval");
   socklen_t optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
-  int ret = Closed(info, fd) ? -1 : getsockopt(fd, level, optname, v.data, &optlen);
+  int ret = RejectClosedInFlight(info, fd) ? -1 : getsockopt(fd, level, optname, v.data, &optlen);
   Value r = Result(info, ret);
   if (ret == 0) SetOutLen(info, optlen);
   return r;
@@ -164,7 +164,7 @@ Value GetName(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   Bytes a = GetBytes(info, 1, "addr");
   socklen_t len = static_cast<socklen_t>(GetLength(info, 2, "addrlen", a.length, "addr"));
-  int ret = Closed(info, fd) ? -1 : Fn(fd, reinterpret_cast<sockaddr*>(a.data), &len);
+  int ret = RejectClosedInFlight(info, fd) ? -1 : Fn(fd, reinterpret_cast<sockaddr*>(a.data), &len);
   Value r = Result(info, ret);
   if (ret == 0) SetOutLen(info, len);
   return r;
@@ -178,7 +178,7 @@ Value Fcntl(const CallbackInfo& info) {
   int cmd = GetInt(info, 1, "cmd");
   int arg = info[2].IsUndefined() ? 0 : GetInt(info, 2, "arg");
   if (cmd == F_SETFL) ForgetFacts(fd);
-  return Result(info, Closed(info, fd) ? -1 : fcntl(fd, cmd, arg));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : fcntl(fd, cmd, arg));
 }
 
 // ---------------------------------------------------------------------------
@@ -207,13 +207,13 @@ AddrOut GetAddrOut(const CallbackInfo& info, size_t index) {
   return o;
 }
 
-Value AcceptSyncImpl(const CallbackInfo& info, bool four) {
+Value AcceptSyncImpl(const CallbackInfo& info, bool useAccept4) {
   int fd = GetInt(info, 0, "fd");
   AddrOut o = GetAddrOut(info, 1);
-  int flags = four ? GetInt(info, 3, "flags") : 0;
+  int flags = useAccept4 ? GetInt(info, 3, "flags") : 0;
   socklen_t len = o.len;
-  ssize_t ret = Closed(info, fd) ? -1 : DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
-                         o.hasLen ? &len : nullptr, flags, four);
+  ssize_t ret = RejectClosedInFlight(info, fd) ? -1 : DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
+                         o.hasLen ? &len : nullptr, flags, useAccept4);
   if (ret >= 0) ForgetFacts(static_cast<int>(ret));
   Value r = Result(info, ret);
   if (ret >= 0 && o.hasLen) SetOutLen(info, len);
@@ -229,7 +229,7 @@ Value ConnectSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
   ForgetFacts(fd);
-  return Result(info, Closed(info, fd) ? -1 : connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 
 Value SendSync(const CallbackInfo& info) {
@@ -237,7 +237,7 @@ Value SendSync(const CallbackInfo& info) {
   Bytes b = GetBytes(info, 1, "buf");
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
-  return Result(info, Closed(info, fd) ? -1 : send(fd, b.data, len, flags));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : send(fd, b.data, len, flags));
 }
 
 Value SendtoSync(const CallbackInfo& info) {
@@ -246,7 +246,7 @@ Value SendtoSync(const CallbackInfo& info) {
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
   AddrIn a = GetAddrIn(info, 4);
-  return Result(info, Closed(info, fd) ? -1 : sendto(fd, b.data, len, flags, reinterpret_cast<const sockaddr*>(a.data),
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : sendto(fd, b.data, len, flags, reinterpret_cast<const sockaddr*>(a.data),
                              a.len));
 }
 
@@ -255,7 +255,7 @@ Value RecvSync(const CallbackInfo& info) {
   Bytes b = GetBytes(info, 1, "buf");
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
-  return Result(info, Closed(info, fd) ? -1 : recv(fd, b.data, len, flags));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : recv(fd, b.data, len, flags));
 }
 
 Value RecvfromSync(const CallbackInfo& info) {
@@ -265,7 +265,7 @@ Value RecvfromSync(const CallbackInfo& info) {
   int flags = GetInt(info, 3, "flags");
   AddrOut o = GetAddrOut(info, 4);
   socklen_t alen = o.len;
-  ssize_t ret = Closed(info, fd) ? -1 : recvfrom(fd, b.data, len, flags,
+  ssize_t ret = RejectClosedInFlight(info, fd) ? -1 : recvfrom(fd, b.data, len, flags,
                          o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
                          o.hasLen ? &alen : nullptr);
   Value r = Result(info, ret);
@@ -287,18 +287,18 @@ Value StartOp(const CallbackInfo& info, std::unique_ptr<Op> op, size_t viewIndex
   return Napi::Number::New(info.Env(), id);
 }
 
-Value AcceptAsync(const CallbackInfo& info, bool four) {
+Value AcceptAsync(const CallbackInfo& info, bool useAccept4) {
   auto op = std::make_unique<Op>();
   op->kind = OpKind::Accept;
-  op->four = four;
+  op->useAccept4 = useAccept4;
   op->fd = GetInt(info, 0, "fd");
   AddrOut o = GetAddrOut(info, 1);
-  op->flags = four ? GetInt(info, 3, "flags") : 0;
+  op->flags = useAccept4 ? GetInt(info, 3, "flags") : 0;
   op->abuf = o.present ? o.bytes.data : nullptr;
   op->addrPresent = o.present;
   op->lenPresent = o.hasLen;
   op->addrLenIn = o.len;
-  return StartOp(info, std::move(op), kNone, 1, four ? 4 : 3);
+  return StartOp(info, std::move(op), kNone, 1, useAccept4 ? 4 : 3);
 }
 
 Value Accept(const CallbackInfo& info) { return AcceptAsync(info, false); }
@@ -320,7 +320,7 @@ Value Connect(const CallbackInfo& info) {
 Value SendAsync(const CallbackInfo& info, bool to) {
   auto op = std::make_unique<Op>();
   op->kind = OpKind::Send;
-  op->to = to;
+  op->takesAddress = to;
   op->fd = GetInt(info, 0, "fd");
   Bytes b = GetBytes(info, 1, "buf");
   op->len = GetLength(info, 2, "len", b.length, "buf");
@@ -341,7 +341,7 @@ Value Sendto(const CallbackInfo& info) { return SendAsync(info, true); }
 Value RecvAsync(const CallbackInfo& info, bool from) {
   auto op = std::make_unique<Op>();
   op->kind = OpKind::Recv;
-  op->to = from;
+  op->takesAddress = from;
   op->fd = GetInt(info, 0, "fd");
   Bytes b = GetBytes(info, 1, "buf");
   op->len = GetLength(info, 2, "len", b.length, "buf");

@@ -8,12 +8,12 @@
 
 namespace posix_sockets {
 
-ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool four) {
+ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAccept4) {
 #ifdef __linux__
-  if (four) return accept4(fd, addr, len, flags);
+  if (useAccept4) return accept4(fd, addr, len, flags);
 #else
   (void)flags;
-  (void)four;
+  (void)useAccept4;
 #endif
   return accept(fd, addr, len);
 }
@@ -23,17 +23,17 @@ void Perform(Op& op) {
   switch (op.kind) {
     case OpKind::Accept:
       op.addrLenOut = op.addrLenIn;
-      op.ret = DoAccept(op.fd, a, op.lenPresent ? &op.addrLenOut : nullptr, op.flags, op.four);
+      op.ret = DoAccept(op.fd, a, op.lenPresent ? &op.addrLenOut : nullptr, op.flags, op.useAccept4);
       break;
     case OpKind::Connect:
       op.ret = connect(op.fd, a, op.addrLenIn);
       break;
     case OpKind::Send:
-      op.ret = op.to ? sendto(op.fd, op.buf, op.len, op.flags, a, op.addrLenIn)
+      op.ret = op.takesAddress ? sendto(op.fd, op.buf, op.len, op.flags, a, op.addrLenIn)
                      : send(op.fd, op.buf, op.len, op.flags);
       break;
     case OpKind::Recv:
-      if (op.to) {
+      if (op.takesAddress) {
         op.addrLenOut = op.addrLenIn;
         op.ret = recvfrom(op.fd, op.buf, op.len, op.flags, a,
                           op.lenPresent ? &op.addrLenOut : nullptr);

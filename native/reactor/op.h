@@ -20,8 +20,8 @@ enum class OpKind : uint8_t { Accept, Connect, Send, Recv };
 // the napi_refs are touched on the JS thread only.
 struct Op {
   OpKind kind;
-  bool four = false;  // accept4
-  bool to = false;    // sendto / recvfrom: the call takes an address
+  bool useAccept4 = false;  // accept4(2) rather than accept(2)
+  bool takesAddress = false;  // sendto(2) / recvfrom(2) rather than send(2) / recv(2)
   int fd = -1;
   int flags = 0;  // MSG_* for send/recv, SOCK_* for accept4
   size_t len = 0;
@@ -47,7 +47,7 @@ inline bool IsReader(const Op& op) { return op.kind == OpKind::Accept || op.kind
 
 // accept(2), or accept4(2) with `flags` where the platform has it: shared by
 // the sync twins and the async ops.
-ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool four);
+ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAccept4);
 
 // Makes the syscall the op describes, on the current thread, and records its
 // result and errno in the op.

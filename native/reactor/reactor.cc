@@ -41,16 +41,23 @@ Bytes ReferencedBytes(napi_env env, napi_ref ref) {
   return ViewBytes(Napi::Value(env, v));
 }
 
+// A uv_poll_t or uv_async_t as the uv_handle_t it begins with (libuv's own
+// documented cast), for the calls common to all handles.
+template <typename T>
+uv_handle_t* AsHandle(T* handle) {
+  return reinterpret_cast<uv_handle_t*>(handle);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
 // The per-environment reactor
 
-template <typename T>
-uv_handle_t* H(T* handle) {
-  return reinterpret_cast<uv_handle_t*>(handle);
-}
-
+// One per environment, used on its JS thread only (pool threads reach it
+// through the mailbox). Invariants: waiting_ holds exactly the ops in the
+// readers/writers queues of fds_; fds_ has an entry for every descriptor with
+// a call waiting, running or closed in flight (an entry left empty is dropped
+// by the next completion on it, or by close).
 class Reactor {
  public:
   explicit Reactor(napi_env env) : env_(env), mailbox_(std::make_shared<Mailbox>()) {}
@@ -64,20 +71,20 @@ class Reactor {
       close(poller_.fd);
       return false;
     }
-    uv_handle_set_data(H(poll_), this);
+    uv_handle_set_data(AsHandle(poll_), this);
     uv_poll_start(poll_, UV_READABLE, &Reactor::OnReady);
     auto* async = static_cast<uv_async_t*>(malloc(uv_handle_size(UV_ASYNC)));
     uv_async_init(loop_, async, &Reactor::OnMail);
-    uv_handle_set_data(H(async), this);
+    uv_handle_set_data(AsHandle(async), this);
     mailbox_->async = async;
     UpdateRefs();
     napi_add_async_cleanup_hook(env_, &Reactor::OnCleanup, this, &cleanup_);
     return true;
   }
 
-  bool IsClosing(int fd) const {
+  bool IsClosedInFlight(int fd) const {
     auto it = fds_.find(fd);
-    return it != fds_.end() && it->second.closing;
+    return it != fds_.end() && it->second.closedInFlight;
   }
 
   bool IsBusy(int fd, bool reading) const {
@@ -116,7 +123,7 @@ class Reactor {
     auto it = fds_.find(fd);
     if (it == fds_.end()) return close(fd);
     FdEntry& e = it->second;
-    if (e.closing) {  // already closed, as far as the caller can tell
+    if (e.closedInFlight) {  // already closed, as far as the caller can tell
       errno = EBADF;
       return -1;
     }
@@ -137,7 +144,7 @@ class Reactor {
       // A pool thread is inside a syscall on fd. Wake it (recv returns 0,
       // send EPIPE) and keep the descriptor number until it is out, so that
       // the number is not reused under it.
-      e.closing = true;
+      e.closedInFlight = true;
       shutdown(fd, SHUT_RDWR);
     } else {
       ret = close(fd);
@@ -162,8 +169,11 @@ class Reactor {
   struct FdEntry {
     std::deque<Op*> readers, writers;  // waiting for readiness, in call order
     int running[2] = {0, 0};           // calls on pool threads, per direction
-    unsigned armed = 0;                // directions the poller watches (1 read, 2 write)
-    bool closing = false;              // closed by the caller while calls run
+    unsigned armed = 0;                // directions the poller watches (kWatchRead | kWatchWrite)
+    // Closed by the caller while a call runs on a pool thread: the number is
+    // shut down but not yet close(2)d, so it is not reused under that call;
+    // every new call on it fails with EBADF; closed when the last one ends.
+    bool closedInFlight = false;
 
     int Running() const { return running[0] + running[1]; }
     // Calls in one direction run in call order: a new one waits while an
@@ -215,7 +225,7 @@ class Reactor {
     // A direction with a call on a pool thread is served when that call ends.
     bool read = !e.readers.empty() && e.running[0] == 0;
     bool write = !e.writers.empty() && e.running[1] == 0;
-    unsigned want = (read ? 1u : 0u) | (write ? 2u : 0u);
+    unsigned want = (read ? kWatchRead : 0u) | (write ? kWatchWrite : 0u);
     // Already watched as wanted (or nothing to watch; a watch left armed only
     // brings a spurious wake-up): no syscall.
     if (want == 0 || want == e.armed) return;
@@ -237,8 +247,8 @@ class Reactor {
 
   void UpdateRefs() {
     // Like a C program blocked in a call, a call in flight keeps the process alive.
-    if (poll_) waiting_.empty() ? uv_unref(H(poll_)) : uv_ref(H(poll_));
-    if (mailbox_->async) pending_ == 0 ? uv_unref(H(mailbox_->async)) : uv_ref(H(mailbox_->async));
+    if (poll_) waiting_.empty() ? uv_unref(AsHandle(poll_)) : uv_ref(AsHandle(poll_));
+    if (mailbox_->async) pending_ == 0 ? uv_unref(AsHandle(mailbox_->async)) : uv_ref(AsHandle(mailbox_->async));
   }
 
   // Serves one ready descriptor: the first waiting call in each ready direction.
@@ -271,7 +281,7 @@ class Reactor {
       }
     }
     auto it = fds_.find(fd);
-    if (it != fds_.end() && !it->second.closing) Arm(fd);
+    if (it != fds_.end() && !it->second.closedInFlight) Arm(fd);
   }
 
   // Copies results into JS memory and calls the callback from the event loop.
@@ -282,7 +292,7 @@ class Reactor {
       size_t n = std::min({static_cast<size_t>(op->ret), op->len, b.length});
       if (n) memcpy(b.data, op->ownedBuf.get(), n);
     }
-    bool addrOut = op->kind == OpKind::Accept || (op->kind == OpKind::Recv && op->to);
+    bool addrOut = op->kind == OpKind::Accept || (op->kind == OpKind::Recv && op->takesAddress);
     if (addrOut && op->ret >= 0 && op->addrPresent && op->lenPresent && op->ownedAddr) {
       Bytes b = ReferencedBytes(env_, op->addrView);
       size_t n = std::min({static_cast<size_t>(op->addrLenIn), static_cast<size_t>(op->addrLenOut),
@@ -311,7 +321,7 @@ class Reactor {
   }
 
   static void OnReady(uv_poll_t* h, int status, int events) {
-    auto* self = static_cast<Reactor*>(uv_handle_get_data(H(h)));
+    auto* self = static_cast<Reactor*>(uv_handle_get_data(AsHandle(h)));
     Napi::HandleScope scope(Napi::Env(self->env_));
     Ready ready[64];
     int n;
@@ -324,7 +334,7 @@ class Reactor {
   }
 
   static void OnMail(uv_async_t* h) {
-    auto* self = static_cast<Reactor*>(uv_handle_get_data(H(h)));
+    auto* self = static_cast<Reactor*>(uv_handle_get_data(AsHandle(h)));
     std::vector<Op*> done;
     {
       std::lock_guard<std::mutex> g(self->mailbox_->m);
@@ -341,7 +351,7 @@ class Reactor {
       if (it != self->fds_.end()) {
         FdEntry& e = it->second;
         e.running[IsReader(*op) ? 0 : 1]--;
-        if (e.Running() == 0 && e.closing) {
+        if (e.Running() == 0 && e.closedInFlight) {
           close(fd);
           self->fds_.erase(it);
         } else {
@@ -352,7 +362,7 @@ class Reactor {
       }
       self->Finish(op);
       // Calls queued behind the one that finished: ask the poller again.
-      if (more && self->fds_.count(fd) && !self->fds_[fd].closing) self->Arm(fd);
+      if (more && self->fds_.count(fd) && !self->fds_[fd].closedInFlight) self->Arm(fd);
     }
     self->UpdateRefs();
   }
@@ -372,16 +382,16 @@ class Reactor {
     for (auto& w : self->waiting_) delete w.second;
     self->waiting_.clear();
     self->fds_.clear();
-    self->closing_ = 2;
+    self->handlesClosing_ = 2;
     uv_poll_stop(self->poll_);
-    uv_close(H(self->poll_), &Reactor::OnHandleClosed);
-    uv_close(H(self->mailbox_->async), &Reactor::OnHandleClosed);
+    uv_close(AsHandle(self->poll_), &Reactor::OnHandleClosed);
+    uv_close(AsHandle(self->mailbox_->async), &Reactor::OnHandleClosed);
   }
 
   static void OnHandleClosed(uv_handle_t* h) {
     auto* self = static_cast<Reactor*>(uv_handle_get_data(h));
     free(h);
-    if (--self->closing_ == 0) {
+    if (--self->handlesClosing_ == 0) {
       close(self->poller_.fd);
       napi_remove_async_cleanup_hook(self->cleanup_);
       delete self;
@@ -398,7 +408,7 @@ class Reactor {
   size_t pending_ = 0;  // ops on pool threads or posted for delivery
   uint64_t jsRuns_ = 0;  // completions delivered to JS so far
   uint32_t nextId_ = 0;
-  int closing_ = 0;
+  int handlesClosing_ = 0;  // libuv handles still closing at teardown; the last one frees this
   napi_async_cleanup_hook_handle cleanup_ = nullptr;
 };
 
@@ -451,7 +461,7 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
   Napi::Function cb = info[callbackIndex].As<Napi::Function>();
   Reactor* r = GetReactor(env, false);
   Plan plan;
-  if (r != nullptr && r->IsClosing(op->fd)) {
+  if (r != nullptr && r->IsClosedInFlight(op->fd)) {
     op->ret = -1;
     op->err = EBADF;
     plan = Plan::Now;
@@ -483,7 +493,7 @@ int CloseFd(Napi::Env env, int fd) {
 
 bool IsClosedInFlight(Napi::Env env, int fd) {
   Reactor* r = GetReactor(env, false);
-  return r != nullptr && r->IsClosing(fd);
+  return r != nullptr && r->IsClosedInFlight(fd);
 }
 
 bool Cancel(Napi::Env env, uint32_t id, int err) {
