@@ -3,8 +3,9 @@
 // MSG_NOSIGNAL, no O_NONBLOCK), so strace shows the same calls for both.
 //
 // Sync functions return the syscall's result and, when it is -1, leave errno
-// in state.cell[0]. Calls that return a length through a pointer (accept,
-// getsockname, getsockopt, recvfrom) leave it in state.cell[1].
+// in lastCall[kErrnoSlot] (addon.h). Calls that return a length through a
+// pointer (accept, getsockname, getsockopt, recvfrom) leave it in
+// lastCall[kOutLenSlot].
 //
 // Async functions take a trailing callback(ret, errno, outlen) and are
 // dispatched by reactor/reactor.cc: at once on the caller's memory when the call
@@ -80,12 +81,12 @@ bool RejectClosedInFlight(const CallbackInfo& info, int fd) {
 }
 
 Value Result(const CallbackInfo& info, ssize_t ret) {
-  if (ret == -1) State(info.Env()).cell[0] = errno;
+  if (ret == -1) State(info.Env()).lastCall[kErrnoSlot] = errno;
   return Napi::Number::New(info.Env(), static_cast<double>(ret));
 }
 
 void SetOutLen(const CallbackInfo& info, socklen_t len) {
-  State(info.Env()).cell[1] = static_cast<int32_t>(len);
+  State(info.Env()).lastCall[kOutLenSlot] = static_cast<int32_t>(len);
 }
 
 Napi::Function GetCallback(const CallbackInfo& info, size_t index) {
@@ -183,7 +184,8 @@ Value Fcntl(const CallbackInfo& info) {
 
 // ---------------------------------------------------------------------------
 // Calls that can block: a sync twin on the calling thread, and an async form
-// on the threadpool. Both make the identical syscall.
+// dispatched by the reactor (at once, after readiness, or on the library's
+// own pool; never the libuv threadpool). Both make the identical syscall.
 
 // addr + *addrlen as passed to accept/recvfrom: both may be null.
 struct AddrOut {
