@@ -6,6 +6,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateTs } from './constants.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -26,10 +27,12 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   run('npm ci --no-audit --no-fund');
 } else {
   const addon = join(root, 'build', 'Release', 'posix_sockets.node');
-  if (mtime(addon) < Math.max(newest(join(root, 'native')), mtime(join(root, 'binding.gyp')))) {
+  const addonInputs = ['binding.gyp', 'scripts/constants.mjs'].map((p) => mtime(join(root, p)));
+  if (mtime(addon) < Math.max(newest(join(root, 'native')), ...addonInputs)) {
     console.error('posix-sockets: building the addon (node-gyp)…');
     run('npx node-gyp rebuild');
   }
+  generateTs(); // src/constant-names.ts, from native/constants.txt
   if (mtime(join(root, 'dist', 'index.js')) < newest(join(root, 'src'))) {
     console.error('posix-sockets: compiling the TypeScript…');
     run('npx tsc -p tsconfig.json');
