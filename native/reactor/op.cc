@@ -19,7 +19,7 @@ ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAcce
 }
 
 void Perform(Op& op) {
-  sockaddr* a = op.addrPresent ? reinterpret_cast<sockaddr*>(op.abuf) : nullptr;
+  sockaddr* a = op.addrPresent ? reinterpret_cast<sockaddr*>(op.addr) : nullptr;
   switch (op.kind) {
     case OpKind::Accept:
       op.addrLenOut = op.addrLenIn;
