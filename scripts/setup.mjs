@@ -6,20 +6,24 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateTs } from './constants.mjs';
 import { filesIn, stale } from './stale.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 const at = (...p) => join(root, ...p);
 
-if (!existsSync(at('node_modules', '.package-lock.json'))) {
+// npm ci also when package-lock.json changed since the last install (a pull
+// that added a dependency), not only on a fresh clone.
+if (!existsSync(at('node_modules', '.package-lock.json')) || stale([at('node_modules', '.package-lock.json')], [at('package-lock.json')])) {
   console.error('posix-sockets: installing dependencies (npm ci)…');
   run('npm ci --no-audit --no-fund');
 } else {
-  if (stale([at('build', 'Release', 'posix_sockets.node')], [at('native'), at('binding.gyp')])) {
+  if (stale([at('build', 'Release', 'posix_sockets.node')], [at('native'), at('binding.gyp'), at('scripts', 'constants.mjs')])) {
     console.error('posix-sockets: building the addon (node-gyp)…');
     run('npx node-gyp rebuild');
   }
+  generateTs(); // src/constant-names.ts, from native/constants.txt
   if (stale([at('dist', 'index.js')], [at('src'), at('tsconfig.json')])) {
     console.error('posix-sockets: compiling the TypeScript…');
     run('npx tsc -p tsconfig.json');

@@ -7,7 +7,7 @@
 // The calls that can block return a Promise: the syscall is made once it
 // cannot block, so the event loop stays free (docs/threading.md); each has a
 // *Sync twin that makes the identical syscall on the calling thread, blocking.
-import { addon, type Callback } from './addon.js';
+import { addon, ERRNO_SLOT, OUTLEN_SLOT, type Callback } from './addon.js';
 import { setErrno, errno } from './errno.js';
 import * as v from './validate.js';
 import type { HasBytes, LengthRef } from './validate.js';
@@ -18,11 +18,11 @@ export type SockaddrArg = HasBytes | ArrayBufferView;
 /** Data to send: bytes, or a string sent as UTF-8. */
 export type SendData = ArrayBufferView | string;
 
-const cell = addon.cell;
+const lastCall = addon.lastCall;
 
 /** Returns a sync call's result; when it failed (-1), first sets `errno` to the value the native call saved. */
 function withErrno(r: number): number {
-  if (r === -1) setErrno(cell[0]);
+  if (r === -1) setErrno(lastCall[ERRNO_SLOT]);
   return r;
 }
 
@@ -217,7 +217,7 @@ export function getsockopt(sockfd: number, level: number, optname: number, optva
   const ref = v.lengthRef('getsockopt', 'optlen', optlen, false)!;
   const before = v.length('getsockopt', 'optlen.value', ref.value, bytes.byteLength, 'optval');
   const r = withErrno(addon.getsockopt(sockfd, level, optname, bytes, before));
-  setOut(ref, r, cell[1]);
+  setOut(ref, r, lastCall[OUTLEN_SLOT]);
   if (t.tracing) t.emit('getsockopt', [String(sockfd), t.fmtLevel(level), t.fmtOptname(level, optname), r === -1 ? '0x...' : fmtOptval(bytes, ref.value), fmtRef(ref, before)], r, errno);
   return r;
 }
@@ -234,7 +234,7 @@ function nameCall(fn: 'getsockname' | 'getpeername', sockfd: number, addr: Socka
   const ref = v.lengthRef(fn, 'addrlen', addrlen, false)!;
   const before = v.length(fn, 'addrlen.value', ref.value, bytes.byteLength, 'addr');
   const r = withErrno(addon[fn](sockfd, bytes, before));
-  setOut(ref, r, cell[1]);
+  setOut(ref, r, lastCall[OUTLEN_SLOT]);
   if (t.tracing) t.emit(fn, [String(sockfd), r === -1 ? '0x...' : t.fmtSockaddr(bytes, Math.min(before, ref.value)), fmtRef(ref, before)], r, errno);
   return r;
 }
@@ -290,7 +290,7 @@ export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: Length
 export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null): number {
   const [bytes, ref, before] = acceptArgs('acceptSync', sockfd, addr, addrlen);
   const r = withErrno(addon.acceptSync(sockfd, bytes, before));
-  setOut(ref, r, cell[1]);
+  setOut(ref, r, lastCall[OUTLEN_SLOT]);
   if (t.tracing) traceAccept('accept', sockfd, bytes, ref, before, r, errno);
   return r;
 }
@@ -319,7 +319,7 @@ export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: L
     const [bytes, ref, before] = acceptArgs('accept4Sync', sockfd, addr, addrlen);
     v.int('accept4Sync', 'flags', flags);
     const r = withErrno(addon.accept4Sync!(sockfd, bytes, before, flags));
-    setOut(ref, r, cell[1]);
+    setOut(ref, r, lastCall[OUTLEN_SLOT]);
     if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, errno, [t.fmtType(flags)]);
     return r;
   });
@@ -446,7 +446,7 @@ export function recvfromSync(sockfd: number, buf: ArrayBufferView, len: number, 
   const bytes = recvArgs('recvfromSync', sockfd, buf, len, flags);
   const [a, ref, before] = addrOut('recvfromSync', src_addr, addrlen, 'src_addr');
   const r = withErrno(addon.recvfromSync(sockfd, bytes, len, flags, a, before));
-  setOut(ref, r, cell[1]);
+  setOut(ref, r, lastCall[OUTLEN_SLOT]);
   if (t.tracing) t.emit('recvfrom', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags), r === -1 || ref === null ? (a === null ? 'NULL' : '0x...') : t.fmtSockaddr(a, Math.min(before ?? 0, ref.value)), fmtRef(ref, before)], r, errno);
   return r;
 }

@@ -1,12 +1,12 @@
 // The constants are the system headers' own values: compared with what a C
 // program compiled on this machine prints for the same names.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as lib from '../../src/index.js';
 import * as constantsModule from '../../src/constants.js';
 import { addon } from '../../src/addon.js';
 import { C_HEADERS, runC } from '../support/c.js';
+import { readConstantNames, tsDeclarations, tsFile } from '../../scripts/constants.mjs';
 
 const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
 // The seed programs' Windows names: not from any header.
@@ -66,20 +66,21 @@ describe('constants', () => {
     expect(lib.socket(-1, lib.SOCK_STREAM, 0)).toBe(lib.INVALID_SOCKET);
   });
 
-  it('named_exports_and_addon_constants_list_the_same_names', () => {
-    // Every name the addon can export on any platform, from its source.
-    const nativeSource = readFileSync(fileURLToPath(new URL('../../native/constants.cc', import.meta.url)), 'utf8');
-    const nativeNames = new Set([...nativeSource.matchAll(/PS_CONST\(([A-Z][A-Z0-9_]*)\)/g)].map((m) => m[1]));
-    const tsNames = new Set(
-      Object.keys(constantsModule).filter((k) => k !== 'constants' && !NOT_FROM_HEADERS.has(k)),
-    );
-    expect(nativeNames.size).toBeGreaterThan(100);
-    expect([...tsNames].filter((n) => !nativeNames.has(n))).toEqual([]); // exported but never provided
-    expect([...nativeNames].filter((n) => !tsNames.has(n))).toEqual([]); // provided but not exported
-    // On this platform: what the addon provides is exactly what is exported with a value.
-    expect(Object.keys(addon.constants).sort()).toEqual(
-      [...tsNames].filter((n) => (constantsModule as Record<string, unknown>)[n] !== undefined).sort(),
-    );
+  it('named_exports_and_addon_constants_are_the_names_of_the_one_list', () => {
+    // native/constants.txt is the one list: the build generates from it both
+    // the addon's table and the named exports.
+    const listed = readConstantNames();
+    const listedNames = listed.map((e) => e.name);
+    const tsNames = Object.keys(constantsModule).filter((k) => k !== 'constants' && !NOT_FROM_HEADERS.has(k));
+    expect(listedNames.length).toBeGreaterThan(100);
+    expect([...tsNames].sort()).toEqual([...listedNames].sort());
+    // The declarations are the ones the list gives now (not a stale generation).
+    expect(readFileSync(tsFile, 'utf8')).toBe(tsDeclarations(listed));
+    // On this platform the addon exports exactly the listed names C defines,
+    // and every name marked posix (typed `number`) is one of them.
+    const c = cValues(listedNames);
+    expect(Object.keys(addon.constants).sort()).toEqual(listedNames.filter((n) => c.get(n) !== undefined).sort());
+    expect(listed.filter((e) => e.posix && c.get(e.name) === undefined).map((e) => e.name)).toEqual([]);
     // And index.ts re-exports all of them.
     for (const n of tsNames) expect(Object.prototype.hasOwnProperty.call(lib, n), n).toBe(true);
   });
