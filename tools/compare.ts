@@ -133,8 +133,10 @@ async function attemptScenario(
         const p = program(step.wait);
         const u = step.until;
         let ok: boolean;
-        if (u.kind === 'exit') ok = (await p.wait(step.timeout), !p.timedOut);
-        else if (u.kind === 'idle') ok = await p.idle(step.timeout);
+        if (u.kind === 'exit') {
+          await p.wait(step.timeout);
+          ok = !p.timedOut;
+        } else if (u.kind === 'idle') ok = await p.idle(step.timeout);
         else if (u.kind === 'ready') ok = await ready(step.wait, p, step.timeout);
         else ok = await p.printed(u.text, u.times, step.timeout);
         if (!ok) problems.push(`${step.wait}: ${JSON.stringify(step.until)} did not happen within ${step.timeout} ms`);

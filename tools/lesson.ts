@@ -248,9 +248,18 @@ function step(at: At, v: Json | undefined, names: Set<string>, dir: string): Ste
   const only = (...keys: string[]) => {
     for (const k of Object.keys(o)) if (!keys.includes(k)) at.key(k).fail(`does not go with '${keys[0]}'`);
   };
-  if (o.start !== undefined) return only('start'), { start: instance('start') };
-  if (o.write !== undefined) return only('write', 'stdin'), { write: instance('write'), data: bytes(at.key('stdin'), o.stdin, dir) };
-  if (o.close !== undefined) return only('close'), { close: instance('close') };
+  if (o.start !== undefined) {
+    only('start');
+    return { start: instance('start') };
+  }
+  if (o.write !== undefined) {
+    only('write', 'stdin');
+    return { write: instance('write'), data: bytes(at.key('stdin'), o.stdin, dir) };
+  }
+  if (o.close !== undefined) {
+    only('close');
+    return { close: instance('close') };
+  }
   if (o.wait !== undefined) {
     only('wait', 'until', 'timeout');
     return { wait: instance('wait'), until: until(at.key('until'), o.until), timeout: o.timeout === undefined ? 10_000 : at.key('timeout').integer(o.timeout, 1) };
@@ -259,7 +268,10 @@ function step(at: At, v: Json | undefined, names: Set<string>, dir: string): Ste
     only('stop', 'signal');
     return { stop: instance('stop'), signal: o.signal === undefined ? 'SIGTERM' : at.key('signal').oneOf(o.signal, signals) };
   }
-  if (o.sleep !== undefined) return only('sleep'), { sleep: at.key('sleep').integer(o.sleep, 0) };
+  if (o.sleep !== undefined) {
+    only('sleep');
+    return { sleep: at.key('sleep').integer(o.sleep, 0) };
+  }
   return at.fail('a step is one of start, write, close, wait, stop, sleep');
 }
 
