@@ -6,7 +6,7 @@
 // TypeScript ports are examples/dist (npm run build:examples).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 // Terminal columns from Unicode's East Asian Width and emoji data, kept current as Unicode grows.
 import stringWidth from 'string-width';
@@ -19,12 +19,13 @@ const usage = `usage: posix-sockets <command> [options]
 
 commands:
   lessons                                       list the bundled lessons
-  compare [LESSON]... [--json] [--scenario NAME]... [--no-strace]
+  compare [LESSON]... [--json] [--scenario NAME]... [--ts ROLE=FILE]... [--no-strace]
                                                 run every pairing of each lesson's C programs and TypeScript
                                                 ports in every scenario, and compare stdout, exit status and
                                                 socket calls with the all-C run; exit 1 if any differs.
                                                 LESSON: a bundled lesson's name or a .lesson.json file
-                                                (none: every bundled lesson)
+                                                (none: every bundled lesson); --ts: run FILE (a .js
+                                                port) as ROLE's TypeScript side instead
   echo-server [--port N] [--ipv6]               run the TypeScript echo server (port 9000 by default)
   echo-client [--host H] [--port N] [--ipv6]    run the TypeScript echo client (reads lines from stdin)
   echo-pair [--server c|ts] [--client c|ts] [--ipv6]
@@ -149,8 +150,27 @@ function listLessons(): number {
   return 0;
 }
 
-async function compare(files: string[], json: boolean, scenarios: string[], strace: boolean): Promise<number> {
-  const lessons = files.length === 0 ? bundledLessonFiles(packageRoot).map((f) => loadLesson(f)) : files.map(lessonNamed);
+/**
+ * `--ts ROLE=FILE`: another port of a role, e.g. a student's, run in the lesson's place in every
+ * variant; the same C program and scenarios judge it.
+ */
+function withPorts(lesson: Lesson, ports: string[]): Lesson {
+  for (const spec of ports) {
+    const m = /^([^=]+)=(.+)$/.exec(spec);
+    if (m === null) fail(`--ts takes ROLE=FILE, got '${spec}'`);
+    const [, role, file] = m;
+    if (!lesson.roles.includes(role)) fail(`--ts ${spec}: ${lesson.name} has no role '${role}' (roles: ${lesson.roles.join(', ')})`);
+    if (!existsSync(file)) fail(`--ts ${spec}: no such file`);
+    const run = resolve(file);
+    for (const v of lesson.variants) v.programs[role] = { ...v.programs[role], ts: { source: run, run } };
+  }
+  return lesson;
+}
+
+async function compare(files: string[], json: boolean, scenarios: string[], ports: string[], strace: boolean): Promise<number> {
+  const named = files.length === 0 ? bundledLessonFiles(packageRoot).map((f) => loadLesson(f)) : files.map(lessonNamed);
+  if (ports.length > 0 && named.length !== 1) fail('--ts goes with exactly one LESSON');
+  const lessons = named.map((l) => withPorts(l, ports));
   const useStrace = strace && tools.strace !== null;
   const results: { lesson: Lesson; rows: Row[] }[] = [];
   for (const lesson of lessons) {
@@ -185,6 +205,7 @@ async function main(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     scenario: { type: 'string', multiple: true },
     'no-strace': { type: 'boolean', default: false },
+    ts: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -206,7 +227,7 @@ async function main(argv: string[]): Promise<number> {
     'echo-server': ['port', 'ipv6'],
     'echo-client': ['port', 'host', 'ipv6'],
     'echo-pair': ['server', 'client', 'ipv6'],
-    compare: ['json', 'scenario', 'no-strace'],
+    compare: ['json', 'scenario', 'ts', 'no-strace'],
     lessons: [],
   };
   if (!(command in allowed)) fail(`unknown command '${command}'`);
@@ -232,7 +253,7 @@ async function main(argv: string[]): Promise<number> {
     case 'lessons':
       return listLessons();
     default:
-      return compare(positionals, values.json === true, values.scenario ?? [], values['no-strace'] !== true);
+      return compare(positionals, values.json === true, values.scenario ?? [], values.ts ?? [], values['no-strace'] !== true);
   }
 }
 

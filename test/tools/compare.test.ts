@@ -4,7 +4,7 @@
 // socket calls with their arguments. And compare must be able to fail: a port
 // with one character changed is a difference, named down to the line.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,8 +50,8 @@ describe('a planted difference', () => {
     writeFileSync(join(dir, 'echo_client.js'), plant(readFileSync(join(examples, 'dist', 'echo_client.js'), 'utf8')));
     // What the compiled port imports: its common.js, and the package by name.
     copyFileSync(join(examples, 'dist', 'common.js'), join(dir, 'common.js'));
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(packageRoot, join(dir, 'node_modules', 'posix-sockets'));
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    if (!existsSync(join(dir, 'node_modules', 'posix-sockets'))) symlinkSync(packageRoot, join(dir, 'node_modules', 'posix-sockets'));
     const lesson = {
       name: 'planted',
       roles: {
@@ -80,6 +80,15 @@ describe('a planted difference', () => {
     expect(out.ok).toBe(false);
     const cells = out.lessons[0].rows.map((row) => row.instances.map((i) => `${i.name} ${i.stdout.same} ${i.exit.same}`).join(', '));
     expect(cells).toEqual(['server null null, client null null', 'server true true, client false true', 'server true true, client true true', 'server true true, client false true']);
+  }, 60_000);
+
+  it('another_port_of_a_role_is_judged_by_the_same_lesson', () => {
+    plantedLesson();
+    const r = spawnSync(process.execPath, [cli, 'compare', 'echo', '--scenario', 'echo', '--ts', `client=${join(dir, 'echo_client.js')}`, '--no-strace'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('--- echo echo IPv4 C × C: client stdout\n+++ echo echo IPv4 C × TS: client stdout\n@@ -2,5 +2,5 @@ first difference at line 4\n');
+    // The server is the lesson's own and matches; only the client given differs.
+    expect(r.stdout).toMatch(/^echo lines +IPv4 +C × TS +\| +same +same +n\/a \(no strace\) +\| +DIFFERS +same /m);
   }, 60_000);
 
   it('a_lesson_that_cannot_be_read_exits_2_naming_the_field', () => {
