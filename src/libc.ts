@@ -180,7 +180,8 @@ export function printf(fmt: string, ...args: PrintfArg[]): number {
 
 /** fprintf(3) to stdout or stderr; returns the number of bytes written. */
 export function fprintf(f: FILE, fmt: string, ...args: PrintfArg[]): number {
-  const fd = stream('fprintf', 'stream', f).fd;
+  if (stream('fprintf', 'stream', f) === stdin) throw new TypeError("fprintf(): argument 'stream' must be stdout or stderr (stdin is for reading)");
+  const fd = f.fd;
   const out = format('fprintf', fmt, args);
   writeAll(fd, out);
   return out.length;

@@ -132,6 +132,7 @@ describe('printf', () => {
     expect(() => printf('%f\n', 1)).toThrow(/^printf\(\): unsupported conversion '%f'/);
     expect(() => printf('100%')).toThrow(/^printf\(\): unsupported conversion '%'/);
     expect(() => fprintf({ fd: 1 }, 'x')).toThrow(new TypeError("fprintf(): argument 'stream' must be stdin, stdout or stderr, got Object"));
+    expect(() => fprintf(stdin, 'x')).toThrow(new TypeError("fprintf(): argument 'stream' must be stdout or stderr (stdin is for reading)"));
   });
 });
 
