@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { diffArrays } from 'diff';
 import { buildC } from './cbuild.js';
-import { substitute, type Impl, type Lesson, type Program as LessonProgram, type Scenario, type Step, type Variant } from './lesson.js';
+import { LessonError, substitute, type Impl, type Lesson, type Program as LessonProgram, type Scenario, type Step, type Variant } from './lesson.js';
 import { Program, ephemeralPorts, exitText, freePort, holdPort, packageRoot, straceOptions, tools, tracedSyscalls, type Exit } from './run.js';
 import { sleep } from './wait.js';
 
@@ -28,7 +28,7 @@ export function runnable(p: LessonProgram, impl: Impl): Runnable {
   if (impl === 'c') return { argv: ['source' in p.c ? buildC(p.c.source, p.c.cflags) : p.c.binary], c: true };
   if (!existsSync(p.ts.run)) {
     const hint = p.ts.run.startsWith(join(packageRoot, 'examples')) ? 'npm run build:examples' : `compile ${p.ts.source} (tsc)`;
-    throw new Error(`${p.ts.run} does not exist: ${hint}`);
+    throw new LessonError(`${p.ts.run} does not exist: ${hint}`);
   }
   // A .ts file run as it is needs a Node.js that strips types.
   const strip = /\.[mc]?ts$/.test(p.ts.run) ? ['--experimental-strip-types', '--no-warnings'] : [];
