@@ -534,6 +534,6 @@ export function toJSON(results: { lesson: Lesson; rows: Row[] }[]): object {
     ok: results.every((r) => differences(r.rows).length === 0),
     strace: tools.strace !== null,
     stdbuf: tools.stdbuf !== null,
-    lessons: results.map(({ lesson, rows }) => ({ name: lesson.name, file: lesson.file, ok: differences(rows).length === 0, rows })),
+    lessons: results.map(({ lesson, rows }) => ({ name: lesson.name, file: lesson.file, roles: lesson.roles, ok: differences(rows).length === 0, rows })),
   };
 }
