@@ -14,6 +14,14 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/un.h>
+// For the socket API block at the end of the name list.
+#include <limits.h>
+#include <netdb.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
 namespace posix_sockets {
 
@@ -552,6 +560,807 @@ void AddErrnoConstants(Napi::Env env, Napi::Object c) {
 #endif
 }
 
+// ---------------------------------------------------------------------------
+// The rest of the socket API: names, multicast, control messages, ioctl.
+// (A block of its own, to join the single name list.)
+
+void AddSocketApiConstants(Napi::Env env, Napi::Object c) {
+  // Names and addresses (netdb.h): getaddrinfo flags and errors, getnameinfo flags, h_errno values
+#ifdef AI_ADDRCONFIG
+  PS_CONST(AI_ADDRCONFIG);
+#endif
+#ifdef AI_ALL
+  PS_CONST(AI_ALL);
+#endif
+#ifdef AI_CANONIDN
+  PS_CONST(AI_CANONIDN);
+#endif
+#ifdef AI_CANONNAME
+  PS_CONST(AI_CANONNAME);
+#endif
+#ifdef AI_DEFAULT
+  PS_CONST(AI_DEFAULT);
+#endif
+#ifdef AI_IDN
+  PS_CONST(AI_IDN);
+#endif
+#ifdef AI_MASK
+  PS_CONST(AI_MASK);
+#endif
+#ifdef AI_NUMERICHOST
+  PS_CONST(AI_NUMERICHOST);
+#endif
+#ifdef AI_NUMERICSERV
+  PS_CONST(AI_NUMERICSERV);
+#endif
+#ifdef AI_PASSIVE
+  PS_CONST(AI_PASSIVE);
+#endif
+#ifdef AI_UNUSABLE
+  PS_CONST(AI_UNUSABLE);
+#endif
+#ifdef AI_V4MAPPED
+  PS_CONST(AI_V4MAPPED);
+#endif
+#ifdef AI_V4MAPPED_CFG
+  PS_CONST(AI_V4MAPPED_CFG);
+#endif
+#ifdef EAI_ADDRFAMILY
+  PS_CONST(EAI_ADDRFAMILY);
+#endif
+#ifdef EAI_AGAIN
+  PS_CONST(EAI_AGAIN);
+#endif
+#ifdef EAI_ALLDONE
+  PS_CONST(EAI_ALLDONE);
+#endif
+#ifdef EAI_BADFLAGS
+  PS_CONST(EAI_BADFLAGS);
+#endif
+#ifdef EAI_BADHINTS
+  PS_CONST(EAI_BADHINTS);
+#endif
+#ifdef EAI_CANCELED
+  PS_CONST(EAI_CANCELED);
+#endif
+#ifdef EAI_FAIL
+  PS_CONST(EAI_FAIL);
+#endif
+#ifdef EAI_FAMILY
+  PS_CONST(EAI_FAMILY);
+#endif
+#ifdef EAI_IDN_ENCODE
+  PS_CONST(EAI_IDN_ENCODE);
+#endif
+#ifdef EAI_INPROGRESS
+  PS_CONST(EAI_INPROGRESS);
+#endif
+#ifdef EAI_INTR
+  PS_CONST(EAI_INTR);
+#endif
+#ifdef EAI_MEMORY
+  PS_CONST(EAI_MEMORY);
+#endif
+#ifdef EAI_NODATA
+  PS_CONST(EAI_NODATA);
+#endif
+#ifdef EAI_NONAME
+  PS_CONST(EAI_NONAME);
+#endif
+#ifdef EAI_NOTCANCELED
+  PS_CONST(EAI_NOTCANCELED);
+#endif
+#ifdef EAI_OVERFLOW
+  PS_CONST(EAI_OVERFLOW);
+#endif
+#ifdef EAI_PROTOCOL
+  PS_CONST(EAI_PROTOCOL);
+#endif
+#ifdef EAI_SERVICE
+  PS_CONST(EAI_SERVICE);
+#endif
+#ifdef EAI_SOCKTYPE
+  PS_CONST(EAI_SOCKTYPE);
+#endif
+#ifdef EAI_SYSTEM
+  PS_CONST(EAI_SYSTEM);
+#endif
+#ifdef HOST_NOT_FOUND
+  PS_CONST(HOST_NOT_FOUND);
+#endif
+#ifdef NETDB_INTERNAL
+  PS_CONST(NETDB_INTERNAL);
+#endif
+#ifdef NETDB_SUCCESS
+  PS_CONST(NETDB_SUCCESS);
+#endif
+#ifdef NI_DGRAM
+  PS_CONST(NI_DGRAM);
+#endif
+#ifdef NI_IDN
+  PS_CONST(NI_IDN);
+#endif
+#ifdef NI_MAXHOST
+  PS_CONST(NI_MAXHOST);
+#endif
+#ifdef NI_MAXSERV
+  PS_CONST(NI_MAXSERV);
+#endif
+#ifdef NI_NAMEREQD
+  PS_CONST(NI_NAMEREQD);
+#endif
+#ifdef NI_NOFQDN
+  PS_CONST(NI_NOFQDN);
+#endif
+#ifdef NI_NUMERICHOST
+  PS_CONST(NI_NUMERICHOST);
+#endif
+#ifdef NI_NUMERICSCOPE
+  PS_CONST(NI_NUMERICSCOPE);
+#endif
+#ifdef NI_NUMERICSERV
+  PS_CONST(NI_NUMERICSERV);
+#endif
+#ifdef NI_WITHSCOPEID
+  PS_CONST(NI_WITHSCOPEID);
+#endif
+#ifdef NO_ADDRESS
+  PS_CONST(NO_ADDRESS);
+#endif
+#ifdef NO_DATA
+  PS_CONST(NO_DATA);
+#endif
+#ifdef NO_RECOVERY
+  PS_CONST(NO_RECOVERY);
+#endif
+#ifdef TRY_AGAIN
+  PS_CONST(TRY_AGAIN);
+#endif
+  // Protocol families (the PF_* names textbooks use)
+#ifdef PF_ALG
+  PS_CONST(PF_ALG);
+#endif
+#ifdef PF_APPLETALK
+  PS_CONST(PF_APPLETALK);
+#endif
+#ifdef PF_ASH
+  PS_CONST(PF_ASH);
+#endif
+#ifdef PF_ATMPVC
+  PS_CONST(PF_ATMPVC);
+#endif
+#ifdef PF_ATMSVC
+  PS_CONST(PF_ATMSVC);
+#endif
+#ifdef PF_AX25
+  PS_CONST(PF_AX25);
+#endif
+#ifdef PF_BLUETOOTH
+  PS_CONST(PF_BLUETOOTH);
+#endif
+#ifdef PF_BRIDGE
+  PS_CONST(PF_BRIDGE);
+#endif
+#ifdef PF_CAIF
+  PS_CONST(PF_CAIF);
+#endif
+#ifdef PF_CAN
+  PS_CONST(PF_CAN);
+#endif
+#ifdef PF_ECONET
+  PS_CONST(PF_ECONET);
+#endif
+#ifdef PF_FILE
+  PS_CONST(PF_FILE);
+#endif
+#ifdef PF_IB
+  PS_CONST(PF_IB);
+#endif
+#ifdef PF_IEEE802154
+  PS_CONST(PF_IEEE802154);
+#endif
+#ifdef PF_IPX
+  PS_CONST(PF_IPX);
+#endif
+#ifdef PF_IRDA
+  PS_CONST(PF_IRDA);
+#endif
+#ifdef PF_ISDN
+  PS_CONST(PF_ISDN);
+#endif
+#ifdef PF_IUCV
+  PS_CONST(PF_IUCV);
+#endif
+#ifdef PF_KCM
+  PS_CONST(PF_KCM);
+#endif
+#ifdef PF_KEY
+  PS_CONST(PF_KEY);
+#endif
+#ifdef PF_LLC
+  PS_CONST(PF_LLC);
+#endif
+#ifdef PF_LOCAL
+  PS_CONST(PF_LOCAL);
+#endif
+#ifdef PF_MAX
+  PS_CONST(PF_MAX);
+#endif
+#ifdef PF_MCTP
+  PS_CONST(PF_MCTP);
+#endif
+#ifdef PF_MPLS
+  PS_CONST(PF_MPLS);
+#endif
+#ifdef PF_NETBEUI
+  PS_CONST(PF_NETBEUI);
+#endif
+#ifdef PF_NETLINK
+  PS_CONST(PF_NETLINK);
+#endif
+#ifdef PF_NETROM
+  PS_CONST(PF_NETROM);
+#endif
+#ifdef PF_NFC
+  PS_CONST(PF_NFC);
+#endif
+#ifdef PF_PACKET
+  PS_CONST(PF_PACKET);
+#endif
+#ifdef PF_PHONET
+  PS_CONST(PF_PHONET);
+#endif
+#ifdef PF_PPPOX
+  PS_CONST(PF_PPPOX);
+#endif
+#ifdef PF_QIPCRTR
+  PS_CONST(PF_QIPCRTR);
+#endif
+#ifdef PF_RDS
+  PS_CONST(PF_RDS);
+#endif
+#ifdef PF_ROSE
+  PS_CONST(PF_ROSE);
+#endif
+#ifdef PF_ROUTE
+  PS_CONST(PF_ROUTE);
+#endif
+#ifdef PF_RXRPC
+  PS_CONST(PF_RXRPC);
+#endif
+#ifdef PF_SECURITY
+  PS_CONST(PF_SECURITY);
+#endif
+#ifdef PF_SMC
+  PS_CONST(PF_SMC);
+#endif
+#ifdef PF_SNA
+  PS_CONST(PF_SNA);
+#endif
+#ifdef PF_TIPC
+  PS_CONST(PF_TIPC);
+#endif
+#ifdef PF_VSOCK
+  PS_CONST(PF_VSOCK);
+#endif
+#ifdef PF_WANPIPE
+  PS_CONST(PF_WANPIPE);
+#endif
+#ifdef PF_X25
+  PS_CONST(PF_X25);
+#endif
+#ifdef PF_XDP
+  PS_CONST(PF_XDP);
+#endif
+  // Multicast and IP-level options (netinet/in.h)
+#ifdef INADDR_ALLHOSTS_GROUP
+  PS_CONST(INADDR_ALLHOSTS_GROUP);
+#endif
+#ifdef INADDR_ALLRTRS_GROUP
+  PS_CONST(INADDR_ALLRTRS_GROUP);
+#endif
+#ifdef INADDR_ALLSNOOPERS_GROUP
+  PS_CONST(INADDR_ALLSNOOPERS_GROUP);
+#endif
+#ifdef INADDR_DUMMY
+  PS_CONST(INADDR_DUMMY);
+#endif
+#ifdef INADDR_MAX_LOCAL_GROUP
+  PS_CONST(INADDR_MAX_LOCAL_GROUP);
+#endif
+#ifdef INADDR_UNSPEC_GROUP
+  PS_CONST(INADDR_UNSPEC_GROUP);
+#endif
+#ifdef IPV6_2292DSTOPTS
+  PS_CONST(IPV6_2292DSTOPTS);
+#endif
+#ifdef IPV6_2292HOPLIMIT
+  PS_CONST(IPV6_2292HOPLIMIT);
+#endif
+#ifdef IPV6_2292HOPOPTS
+  PS_CONST(IPV6_2292HOPOPTS);
+#endif
+#ifdef IPV6_2292PKTINFO
+  PS_CONST(IPV6_2292PKTINFO);
+#endif
+#ifdef IPV6_2292PKTOPTIONS
+  PS_CONST(IPV6_2292PKTOPTIONS);
+#endif
+#ifdef IPV6_2292RTHDR
+  PS_CONST(IPV6_2292RTHDR);
+#endif
+#ifdef IPV6_ADDRFORM
+  PS_CONST(IPV6_ADDRFORM);
+#endif
+#ifdef IPV6_ADDR_PREFERENCES
+  PS_CONST(IPV6_ADDR_PREFERENCES);
+#endif
+#ifdef IPV6_ADD_MEMBERSHIP
+  PS_CONST(IPV6_ADD_MEMBERSHIP);
+#endif
+#ifdef IPV6_AUTHHDR
+  PS_CONST(IPV6_AUTHHDR);
+#endif
+#ifdef IPV6_AUTOFLOWLABEL
+  PS_CONST(IPV6_AUTOFLOWLABEL);
+#endif
+#ifdef IPV6_BOUND_IF
+  PS_CONST(IPV6_BOUND_IF);
+#endif
+#ifdef IPV6_CHECKSUM
+  PS_CONST(IPV6_CHECKSUM);
+#endif
+#ifdef IPV6_DONTFRAG
+  PS_CONST(IPV6_DONTFRAG);
+#endif
+#ifdef IPV6_DROP_MEMBERSHIP
+  PS_CONST(IPV6_DROP_MEMBERSHIP);
+#endif
+#ifdef IPV6_DSTOPTS
+  PS_CONST(IPV6_DSTOPTS);
+#endif
+#ifdef IPV6_FAITH
+  PS_CONST(IPV6_FAITH);
+#endif
+#ifdef IPV6_FREEBIND
+  PS_CONST(IPV6_FREEBIND);
+#endif
+#ifdef IPV6_HDRINCL
+  PS_CONST(IPV6_HDRINCL);
+#endif
+#ifdef IPV6_HOPLIMIT
+  PS_CONST(IPV6_HOPLIMIT);
+#endif
+#ifdef IPV6_HOPOPTS
+  PS_CONST(IPV6_HOPOPTS);
+#endif
+#ifdef IPV6_IPSEC_POLICY
+  PS_CONST(IPV6_IPSEC_POLICY);
+#endif
+#ifdef IPV6_JOIN_ANYCAST
+  PS_CONST(IPV6_JOIN_ANYCAST);
+#endif
+#ifdef IPV6_JOIN_GROUP
+  PS_CONST(IPV6_JOIN_GROUP);
+#endif
+#ifdef IPV6_LEAVE_ANYCAST
+  PS_CONST(IPV6_LEAVE_ANYCAST);
+#endif
+#ifdef IPV6_LEAVE_GROUP
+  PS_CONST(IPV6_LEAVE_GROUP);
+#endif
+#ifdef IPV6_MINHOPCOUNT
+  PS_CONST(IPV6_MINHOPCOUNT);
+#endif
+#ifdef IPV6_MTU
+  PS_CONST(IPV6_MTU);
+#endif
+#ifdef IPV6_MTU_DISCOVER
+  PS_CONST(IPV6_MTU_DISCOVER);
+#endif
+#ifdef IPV6_MULTICAST_ALL
+  PS_CONST(IPV6_MULTICAST_ALL);
+#endif
+#ifdef IPV6_MULTICAST_HOPS
+  PS_CONST(IPV6_MULTICAST_HOPS);
+#endif
+#ifdef IPV6_MULTICAST_IF
+  PS_CONST(IPV6_MULTICAST_IF);
+#endif
+#ifdef IPV6_MULTICAST_LOOP
+  PS_CONST(IPV6_MULTICAST_LOOP);
+#endif
+#ifdef IPV6_NEXTHOP
+  PS_CONST(IPV6_NEXTHOP);
+#endif
+#ifdef IPV6_ORIGDSTADDR
+  PS_CONST(IPV6_ORIGDSTADDR);
+#endif
+#ifdef IPV6_PATHMTU
+  PS_CONST(IPV6_PATHMTU);
+#endif
+#ifdef IPV6_PKTINFO
+  PS_CONST(IPV6_PKTINFO);
+#endif
+#ifdef IPV6_PMTUDISC_DO
+  PS_CONST(IPV6_PMTUDISC_DO);
+#endif
+#ifdef IPV6_PMTUDISC_DONT
+  PS_CONST(IPV6_PMTUDISC_DONT);
+#endif
+#ifdef IPV6_PMTUDISC_INTERFACE
+  PS_CONST(IPV6_PMTUDISC_INTERFACE);
+#endif
+#ifdef IPV6_PMTUDISC_OMIT
+  PS_CONST(IPV6_PMTUDISC_OMIT);
+#endif
+#ifdef IPV6_PMTUDISC_PROBE
+  PS_CONST(IPV6_PMTUDISC_PROBE);
+#endif
+#ifdef IPV6_PMTUDISC_WANT
+  PS_CONST(IPV6_PMTUDISC_WANT);
+#endif
+#ifdef IPV6_PORTRANGE
+  PS_CONST(IPV6_PORTRANGE);
+#endif
+#ifdef IPV6_PREFER_TEMPADDR
+  PS_CONST(IPV6_PREFER_TEMPADDR);
+#endif
+#ifdef IPV6_RECVDSTOPTS
+  PS_CONST(IPV6_RECVDSTOPTS);
+#endif
+#ifdef IPV6_RECVERR
+  PS_CONST(IPV6_RECVERR);
+#endif
+#ifdef IPV6_RECVERR_RFC4884
+  PS_CONST(IPV6_RECVERR_RFC4884);
+#endif
+#ifdef IPV6_RECVFRAGSIZE
+  PS_CONST(IPV6_RECVFRAGSIZE);
+#endif
+#ifdef IPV6_RECVHOPLIMIT
+  PS_CONST(IPV6_RECVHOPLIMIT);
+#endif
+#ifdef IPV6_RECVHOPOPTS
+  PS_CONST(IPV6_RECVHOPOPTS);
+#endif
+#ifdef IPV6_RECVORIGDSTADDR
+  PS_CONST(IPV6_RECVORIGDSTADDR);
+#endif
+#ifdef IPV6_RECVPATHMTU
+  PS_CONST(IPV6_RECVPATHMTU);
+#endif
+#ifdef IPV6_RECVPKTINFO
+  PS_CONST(IPV6_RECVPKTINFO);
+#endif
+#ifdef IPV6_RECVRTHDR
+  PS_CONST(IPV6_RECVRTHDR);
+#endif
+#ifdef IPV6_RECVTCLASS
+  PS_CONST(IPV6_RECVTCLASS);
+#endif
+#ifdef IPV6_ROUTER_ALERT
+  PS_CONST(IPV6_ROUTER_ALERT);
+#endif
+#ifdef IPV6_ROUTER_ALERT_ISOLATE
+  PS_CONST(IPV6_ROUTER_ALERT_ISOLATE);
+#endif
+#ifdef IPV6_RTHDR
+  PS_CONST(IPV6_RTHDR);
+#endif
+#ifdef IPV6_RTHDRDSTOPTS
+  PS_CONST(IPV6_RTHDRDSTOPTS);
+#endif
+#ifdef IPV6_RTHDR_LOOSE
+  PS_CONST(IPV6_RTHDR_LOOSE);
+#endif
+#ifdef IPV6_RTHDR_STRICT
+  PS_CONST(IPV6_RTHDR_STRICT);
+#endif
+#ifdef IPV6_RTHDR_TYPE_0
+  PS_CONST(IPV6_RTHDR_TYPE_0);
+#endif
+#ifdef IPV6_RXDSTOPTS
+  PS_CONST(IPV6_RXDSTOPTS);
+#endif
+#ifdef IPV6_RXHOPOPTS
+  PS_CONST(IPV6_RXHOPOPTS);
+#endif
+#ifdef IPV6_TCLASS
+  PS_CONST(IPV6_TCLASS);
+#endif
+#ifdef IPV6_TRANSPARENT
+  PS_CONST(IPV6_TRANSPARENT);
+#endif
+#ifdef IPV6_UNICAST_IF
+  PS_CONST(IPV6_UNICAST_IF);
+#endif
+#ifdef IPV6_XFRM_POLICY
+  PS_CONST(IPV6_XFRM_POLICY);
+#endif
+#ifdef IP_ADD_MEMBERSHIP
+  PS_CONST(IP_ADD_MEMBERSHIP);
+#endif
+#ifdef IP_ADD_SOURCE_MEMBERSHIP
+  PS_CONST(IP_ADD_SOURCE_MEMBERSHIP);
+#endif
+#ifdef IP_BIND_ADDRESS_NO_PORT
+  PS_CONST(IP_BIND_ADDRESS_NO_PORT);
+#endif
+#ifdef IP_BLOCK_SOURCE
+  PS_CONST(IP_BLOCK_SOURCE);
+#endif
+#ifdef IP_BOUND_IF
+  PS_CONST(IP_BOUND_IF);
+#endif
+#ifdef IP_CHECKSUM
+  PS_CONST(IP_CHECKSUM);
+#endif
+#ifdef IP_DEFAULT_MULTICAST_LOOP
+  PS_CONST(IP_DEFAULT_MULTICAST_LOOP);
+#endif
+#ifdef IP_DEFAULT_MULTICAST_TTL
+  PS_CONST(IP_DEFAULT_MULTICAST_TTL);
+#endif
+#ifdef IP_DONTFRAG
+  PS_CONST(IP_DONTFRAG);
+#endif
+#ifdef IP_DROP_MEMBERSHIP
+  PS_CONST(IP_DROP_MEMBERSHIP);
+#endif
+#ifdef IP_DROP_SOURCE_MEMBERSHIP
+  PS_CONST(IP_DROP_SOURCE_MEMBERSHIP);
+#endif
+#ifdef IP_FAITH
+  PS_CONST(IP_FAITH);
+#endif
+#ifdef IP_FREEBIND
+  PS_CONST(IP_FREEBIND);
+#endif
+#ifdef IP_HDRINCL
+  PS_CONST(IP_HDRINCL);
+#endif
+#ifdef IP_IPSEC_POLICY
+  PS_CONST(IP_IPSEC_POLICY);
+#endif
+#ifdef IP_MAX_MEMBERSHIPS
+  PS_CONST(IP_MAX_MEMBERSHIPS);
+#endif
+#ifdef IP_MINTTL
+  PS_CONST(IP_MINTTL);
+#endif
+#ifdef IP_MSFILTER
+  PS_CONST(IP_MSFILTER);
+#endif
+#ifdef IP_MTU
+  PS_CONST(IP_MTU);
+#endif
+#ifdef IP_MTU_DISCOVER
+  PS_CONST(IP_MTU_DISCOVER);
+#endif
+#ifdef IP_MULTICAST_ALL
+  PS_CONST(IP_MULTICAST_ALL);
+#endif
+#ifdef IP_MULTICAST_IF
+  PS_CONST(IP_MULTICAST_IF);
+#endif
+#ifdef IP_MULTICAST_IFINDEX
+  PS_CONST(IP_MULTICAST_IFINDEX);
+#endif
+#ifdef IP_MULTICAST_LOOP
+  PS_CONST(IP_MULTICAST_LOOP);
+#endif
+#ifdef IP_MULTICAST_TTL
+  PS_CONST(IP_MULTICAST_TTL);
+#endif
+#ifdef IP_MULTICAST_VIF
+  PS_CONST(IP_MULTICAST_VIF);
+#endif
+#ifdef IP_NODEFRAG
+  PS_CONST(IP_NODEFRAG);
+#endif
+#ifdef IP_OPTIONS
+  PS_CONST(IP_OPTIONS);
+#endif
+#ifdef IP_ORIGDSTADDR
+  PS_CONST(IP_ORIGDSTADDR);
+#endif
+#ifdef IP_PASSSEC
+  PS_CONST(IP_PASSSEC);
+#endif
+#ifdef IP_PKTINFO
+  PS_CONST(IP_PKTINFO);
+#endif
+#ifdef IP_PKTOPTIONS
+  PS_CONST(IP_PKTOPTIONS);
+#endif
+#ifdef IP_PMTUDISC
+  PS_CONST(IP_PMTUDISC);
+#endif
+#ifdef IP_PMTUDISC_DO
+  PS_CONST(IP_PMTUDISC_DO);
+#endif
+#ifdef IP_PMTUDISC_DONT
+  PS_CONST(IP_PMTUDISC_DONT);
+#endif
+#ifdef IP_PMTUDISC_INTERFACE
+  PS_CONST(IP_PMTUDISC_INTERFACE);
+#endif
+#ifdef IP_PMTUDISC_OMIT
+  PS_CONST(IP_PMTUDISC_OMIT);
+#endif
+#ifdef IP_PMTUDISC_PROBE
+  PS_CONST(IP_PMTUDISC_PROBE);
+#endif
+#ifdef IP_PMTUDISC_WANT
+  PS_CONST(IP_PMTUDISC_WANT);
+#endif
+#ifdef IP_PORTRANGE
+  PS_CONST(IP_PORTRANGE);
+#endif
+#ifdef IP_RECVDSTADDR
+  PS_CONST(IP_RECVDSTADDR);
+#endif
+#ifdef IP_RECVERR
+  PS_CONST(IP_RECVERR);
+#endif
+#ifdef IP_RECVERR_RFC4884
+  PS_CONST(IP_RECVERR_RFC4884);
+#endif
+#ifdef IP_RECVFRAGSIZE
+  PS_CONST(IP_RECVFRAGSIZE);
+#endif
+#ifdef IP_RECVIF
+  PS_CONST(IP_RECVIF);
+#endif
+#ifdef IP_RECVOPTS
+  PS_CONST(IP_RECVOPTS);
+#endif
+#ifdef IP_RECVORIGDSTADDR
+  PS_CONST(IP_RECVORIGDSTADDR);
+#endif
+#ifdef IP_RECVPKTINFO
+  PS_CONST(IP_RECVPKTINFO);
+#endif
+#ifdef IP_RECVRETOPTS
+  PS_CONST(IP_RECVRETOPTS);
+#endif
+#ifdef IP_RECVTOS
+  PS_CONST(IP_RECVTOS);
+#endif
+#ifdef IP_RECVTTL
+  PS_CONST(IP_RECVTTL);
+#endif
+#ifdef IP_RETOPTS
+  PS_CONST(IP_RETOPTS);
+#endif
+#ifdef IP_ROUTER_ALERT
+  PS_CONST(IP_ROUTER_ALERT);
+#endif
+#ifdef IP_STRIPHDR
+  PS_CONST(IP_STRIPHDR);
+#endif
+#ifdef IP_TRANSPARENT
+  PS_CONST(IP_TRANSPARENT);
+#endif
+#ifdef IP_UNBLOCK_SOURCE
+  PS_CONST(IP_UNBLOCK_SOURCE);
+#endif
+#ifdef IP_UNICAST_IF
+  PS_CONST(IP_UNICAST_IF);
+#endif
+#ifdef IP_XFRM_POLICY
+  PS_CONST(IP_XFRM_POLICY);
+#endif
+#ifdef MCAST_BLOCK_SOURCE
+  PS_CONST(MCAST_BLOCK_SOURCE);
+#endif
+#ifdef MCAST_EXCLUDE
+  PS_CONST(MCAST_EXCLUDE);
+#endif
+#ifdef MCAST_INCLUDE
+  PS_CONST(MCAST_INCLUDE);
+#endif
+#ifdef MCAST_JOIN_GROUP
+  PS_CONST(MCAST_JOIN_GROUP);
+#endif
+#ifdef MCAST_JOIN_SOURCE_GROUP
+  PS_CONST(MCAST_JOIN_SOURCE_GROUP);
+#endif
+#ifdef MCAST_LEAVE_GROUP
+  PS_CONST(MCAST_LEAVE_GROUP);
+#endif
+#ifdef MCAST_LEAVE_SOURCE_GROUP
+  PS_CONST(MCAST_LEAVE_SOURCE_GROUP);
+#endif
+#ifdef MCAST_MSFILTER
+  PS_CONST(MCAST_MSFILTER);
+#endif
+#ifdef MCAST_UNBLOCK_SOURCE
+  PS_CONST(MCAST_UNBLOCK_SOURCE);
+#endif
+  // Control messages and credentials (sys/socket.h)
+#ifdef LOCAL_PEERCRED
+  PS_CONST(LOCAL_PEERCRED);
+#endif
+#ifdef LOCAL_PEERPID
+  PS_CONST(LOCAL_PEERPID);
+#endif
+#ifdef SCM_CREDENTIALS
+  PS_CONST(SCM_CREDENTIALS);
+#endif
+#ifdef SCM_CREDS
+  PS_CONST(SCM_CREDS);
+#endif
+#ifdef SCM_RIGHTS
+  PS_CONST(SCM_RIGHTS);
+#endif
+#ifdef SCM_TIMESTAMP
+  PS_CONST(SCM_TIMESTAMP);
+#endif
+#ifdef SCM_TIMESTAMPING
+  PS_CONST(SCM_TIMESTAMPING);
+#endif
+#ifdef SCM_TIMESTAMPING_OPT_STATS
+  PS_CONST(SCM_TIMESTAMPING_OPT_STATS);
+#endif
+#ifdef SCM_TIMESTAMPING_PKTINFO
+  PS_CONST(SCM_TIMESTAMPING_PKTINFO);
+#endif
+#ifdef SCM_TIMESTAMPNS
+  PS_CONST(SCM_TIMESTAMPNS);
+#endif
+#ifdef SCM_TIMESTAMP_MONOTONIC
+  PS_CONST(SCM_TIMESTAMP_MONOTONIC);
+#endif
+#ifdef SCM_TXTIME
+  PS_CONST(SCM_TXTIME);
+#endif
+#ifdef SCM_WIFI_STATUS
+  PS_CONST(SCM_WIFI_STATUS);
+#endif
+#ifdef SO_NREAD
+  PS_CONST(SO_NREAD);
+#endif
+#ifdef SO_NWRITE
+  PS_CONST(SO_NWRITE);
+#endif
+#ifdef SO_PASSCRED
+  PS_CONST(SO_PASSCRED);
+#endif
+#ifdef SO_PASSSEC
+  PS_CONST(SO_PASSSEC);
+#endif
+#ifdef SO_PEERCRED
+  PS_CONST(SO_PEERCRED);
+#endif
+  // ioctl requests and iovec limits
+#ifdef FIONREAD
+  PS_CONST(FIONREAD);
+#endif
+#ifdef FIONBIO
+  PS_CONST(FIONBIO);
+#endif
+#ifdef SIOCATMARK
+  PS_CONST(SIOCATMARK);
+#endif
+#ifdef SIOCINQ
+  PS_CONST(SIOCINQ);
+#endif
+#ifdef SIOCOUTQ
+  PS_CONST(SIOCOUTQ);
+#endif
+#ifdef SIOCOUTQNSD
+  PS_CONST(SIOCOUTQNSD);
+#endif
+#ifdef IOV_MAX
+  PS_CONST(IOV_MAX);
+#endif
+#ifdef UIO_MAXIOV
+  PS_CONST(UIO_MAXIOV);
+#endif
+}
+
 #undef PS_CONST
 
 // Sizes and field offsets of the structs the JS layer lays out over bytes.
@@ -591,6 +1400,47 @@ void AddLayout(Napi::Env env, Napi::Object l) {
   PS_SIZE(l, linger);
   PS_FIELD(l, linger, l_onoff);
   PS_FIELD(l, linger, l_linger);
+  // The rest of the socket API (a block of its own, to join the single list).
+  PS_SIZE(l, iovec);
+  PS_FIELD(l, iovec, iov_base);
+  PS_FIELD(l, iovec, iov_len);
+  PS_SIZE(l, msghdr);
+  PS_FIELD(l, msghdr, msg_name);
+  PS_FIELD(l, msghdr, msg_namelen);
+  PS_FIELD(l, msghdr, msg_iov);
+  PS_FIELD(l, msghdr, msg_iovlen);
+  PS_FIELD(l, msghdr, msg_control);
+  PS_FIELD(l, msghdr, msg_controllen);
+  PS_FIELD(l, msghdr, msg_flags);
+  PS_SIZE(l, cmsghdr);
+  PS_FIELD(l, cmsghdr, cmsg_len);
+  PS_FIELD(l, cmsghdr, cmsg_level);
+  PS_FIELD(l, cmsghdr, cmsg_type);
+  PS_SIZE(l, addrinfo);
+  PS_FIELD(l, addrinfo, ai_flags);
+  PS_FIELD(l, addrinfo, ai_family);
+  PS_FIELD(l, addrinfo, ai_socktype);
+  PS_FIELD(l, addrinfo, ai_protocol);
+  PS_FIELD(l, addrinfo, ai_addrlen);
+  PS_FIELD(l, addrinfo, ai_addr);
+  PS_FIELD(l, addrinfo, ai_canonname);
+  PS_FIELD(l, addrinfo, ai_next);
+  PS_SIZE(l, ip_mreq);
+  PS_FIELD(l, ip_mreq, imr_multiaddr);
+  PS_FIELD(l, ip_mreq, imr_interface);
+  PS_SIZE(l, ipv6_mreq);
+  PS_FIELD(l, ipv6_mreq, ipv6mr_multiaddr);
+  PS_FIELD(l, ipv6_mreq, ipv6mr_interface);
+#ifdef __linux__
+  PS_SIZE(l, ip_mreqn);
+  PS_FIELD(l, ip_mreqn, imr_multiaddr);
+  PS_FIELD(l, ip_mreqn, imr_address);
+  PS_FIELD(l, ip_mreqn, imr_ifindex);
+  PS_SIZE(l, ucred);
+  PS_FIELD(l, ucred, pid);
+  PS_FIELD(l, ucred, uid);
+  PS_FIELD(l, ucred, gid);
+#endif
 #ifdef __APPLE__
   // BSD-derived systems carry the struct's length in its first byte.
   PS_FIELD(l, sockaddr, sa_len);
@@ -620,6 +1470,7 @@ void ExportConstants(Napi::Env env, Napi::Object exports) {
   Napi::Object constants = Napi::Object::New(env);
   AddSocketConstants(env, constants);
   AddErrnoConstants(env, constants);
+  AddSocketApiConstants(env, constants);
   exports.Set("constants", constants);
 
   Napi::Object layout = Napi::Object::New(env);
