@@ -140,6 +140,7 @@ bool NeverWaits(const Op& op) {
 }
 
 Plan Decide(const Op& op, bool ready) {
+  if ((op.plainIo || op.vec) && ReturnsAtOnce(op)) return Plan::Now;
   if (op.kind == OpKind::Connect) return NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
   bool reading = op.kind == OpKind::Accept || op.kind == OpKind::Recv;
   if (op.kind != OpKind::Accept) {

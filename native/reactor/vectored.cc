@@ -1,6 +1,7 @@
 // The memory of the vectored ops (see vectored.h for the invariant).
 #include "vectored.h"
 
+#include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -55,6 +56,20 @@ void ForgetReceivedFds(const msghdr& m) {
       ForgetFacts(fd);
     }
   }
+}
+
+bool ReturnsAtOnce(const Op& op) {
+  if (!op.vec) return op.len == 0;  // read(2) / write(2) of 0 bytes
+  const Vectored& v = *op.vec;
+  switch (v.call) {
+    case Vectored::Call::Readv:
+    case Vectored::Call::Writev:
+      return v.iovcnt < 0 || v.iovcnt > IOV_MAX || op.len == 0;
+    case Vectored::Call::Sendmsg:
+    case Vectored::Call::Recvmsg:
+      return v.msg.msg_iovlen > IOV_MAX;
+  }
+  return false;
 }
 
 ssize_t PerformVectored(Op& op) {

@@ -47,6 +47,11 @@ struct Vectored {
 // (their numbers may have been other descriptors').
 void ForgetReceivedFds(const msghdr& m);
 
+// read/write/readv/writev/sendmsg/recvmsg calls the kernel answers without
+// waiting, whatever the descriptor's state: a count it rejects (iovcnt < 0
+// or past IOV_MAX: EINVAL, EMSGSIZE), or no bytes to read or write (0).
+bool ReturnsAtOnce(const Op& op);
+
 // Makes the op's vectored syscall on the current thread; returns its result.
 ssize_t PerformVectored(Op& op);
 
