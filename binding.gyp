@@ -16,6 +16,17 @@
         "native/msg.cc",
         "native/netdb.cc"
       ],
+      # The constants' C++ table, generated from the one list of names
+      # (native/constants.txt) before the sources compile.
+      "actions": [
+        {
+          "action_name": "constant_names",
+          "inputs": ["scripts/constants.mjs", "native/constants.txt"],
+          "outputs": ["<(SHARED_INTERMEDIATE_DIR)/constant_names.h"],
+          "action": ["node", "scripts/constants.mjs", "cc", "<@(_outputs)"]
+        }
+      ],
+      "include_dirs": ["<(SHARED_INTERMEDIATE_DIR)"],
       "conditions": [
         # One poller backend per platform (native/reactor/poller.h).
         ["OS=='linux'", {"sources": ["native/reactor/poller_epoll.cc"]}],

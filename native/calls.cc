@@ -296,7 +296,7 @@ Value AcceptAsync(const CallbackInfo& info, bool useAccept4) {
   op->fd = GetInt(info, 0, "fd");
   AddrOut o = GetAddrOut(info, 1);
   op->flags = useAccept4 ? GetInt(info, 3, "flags") : 0;
-  op->abuf = o.present ? o.bytes.data : nullptr;
+  op->addr = o.present ? o.bytes.data : nullptr;
   op->addrPresent = o.present;
   op->lenPresent = o.hasLen;
   op->addrLenIn = o.len;
@@ -313,7 +313,7 @@ Value Connect(const CallbackInfo& info) {
   op->kind = OpKind::Connect;
   op->fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
-  op->abuf = const_cast<uint8_t*>(a.data);
+  op->addr = const_cast<uint8_t*>(a.data);
   op->addrPresent = a.data != nullptr;
   op->addrLenIn = a.len;
   return StartOp(info, std::move(op), kNone, 1, 3);
@@ -330,7 +330,7 @@ Value SendAsync(const CallbackInfo& info, bool to) {
   op->flags = GetInt(info, 3, "flags");
   if (to) {
     AddrIn a = GetAddrIn(info, 4);
-    op->abuf = const_cast<uint8_t*>(a.data);
+    op->addr = const_cast<uint8_t*>(a.data);
     op->addrPresent = a.data != nullptr;
     op->addrLenIn = a.len;
   }
@@ -351,7 +351,7 @@ Value RecvAsync(const CallbackInfo& info, bool from) {
   op->flags = GetInt(info, 3, "flags");
   if (from) {
     AddrOut o = GetAddrOut(info, 4);
-    op->abuf = o.present ? o.bytes.data : nullptr;
+    op->addr = o.present ? o.bytes.data : nullptr;
     op->addrPresent = o.present;
     op->lenPresent = o.hasLen;
     op->addrLenIn = o.len;

@@ -8,8 +8,8 @@ import * as v from './validate.js';
 
 export const lastCall = addon.lastCall;
 
-/** A sync call's result: errno is set from the addon when it is -1. */
-export function sync(r: number): number {
+/** Returns a sync call's result; when it failed (-1), first sets `errno` to the value the native call saved. */
+export function withErrno(r: number): number {
   if (r === -1) setErrno(lastCall[ERRNO_SLOT]);
   return r;
 }

@@ -3,7 +3,7 @@
 // socket requests. Like the socket calls, a failure returns -1 and sets
 // errno; programming errors throw TypeError/RangeError naming the argument.
 import { addon } from './addon.js';
-import { queue, sync, type BlockingOptions } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions } from './dispatch.js';
 import { CStruct, field, layoutOf } from './structs.js';
 import * as v from './validate.js';
 import type { HasBytes } from './validate.js';
@@ -106,13 +106,13 @@ export function writev(fd: number, iov: iovec[], iovcnt: number, options?: Block
 /** read(2) on the calling thread: up to `count` bytes of any descriptor into `buf`; 0 at end of file. */
 export function readSync(fd: number, buf: ArrayBufferView, count: number): number {
   const bytes = ioArgs('readSync', fd, buf, count, false);
-  return sync(addon.readSync(fd, bytes, count));
+  return withErrno(addon.readSync(fd, bytes, count));
 }
 
 /** write(2) on the calling thread: `count` bytes of `buf` (a string is written as UTF-8). */
 export function writeSync(fd: number, buf: ArrayBufferView | string, count: number): number {
   const bytes = ioArgs('writeSync', fd, buf, count, true);
-  return sync(addon.writeSync(fd, bytes, count));
+  return withErrno(addon.writeSync(fd, bytes, count));
 }
 
 /** readv(2) on the calling thread: scatters what is read over the first `iovcnt` entries of `iov`. */
@@ -120,7 +120,7 @@ export function readvSync(fd: number, iov: iovec[], iovcnt: number): number {
   v.int('readvSync', 'fd', fd);
   v.int('readvSync', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('readvSync', 'iov', iov, iovcnt);
-  return sync(addon.readvSync(fd, bases, lens, iovcnt));
+  return withErrno(addon.readvSync(fd, bases, lens, iovcnt));
 }
 
 /** writev(2) on the calling thread: gathers the first `iovcnt` entries of `iov` into one write. */
@@ -128,7 +128,7 @@ export function writevSync(fd: number, iov: iovec[], iovcnt: number): number {
   v.int('writevSync', 'fd', fd);
   v.int('writevSync', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('writevSync', 'iov', iov, iovcnt);
-  return sync(addon.writevSync(fd, bases, lens, iovcnt));
+  return withErrno(addon.writevSync(fd, bases, lens, iovcnt));
 }
 
 /**
@@ -143,7 +143,7 @@ export function socketpair(domain: number, type: number, protocol: number, sv: I
     throw new TypeError(`socketpair(): argument 'sv' must be an Int32Array of 2 elements (int sv[2]), got ${v.describe(sv)}`);
   }
   v.view('socketpair', 'sv', sv);
-  return sync(addon.socketpair(domain, type, protocol, sv));
+  return withErrno(addon.socketpair(domain, type, protocol, sv));
 }
 
 const INT_SIZE = layoutOf('sizeof_int');
@@ -168,5 +168,5 @@ export function ioctl(fd: number, request: number, argp: HasBytes | ArrayBufferV
   }
   const bytes = v.memory('ioctl', 'argp', argp);
   if (bytes.byteLength < INT_SIZE) throw new RangeError(`ioctl(): argument 'argp' must hold an int (${INT_SIZE} bytes), got ${bytes.byteLength}`);
-  return sync(addon.ioctl(fd, request, bytes));
+  return withErrno(addon.ioctl(fd, request, bytes));
 }

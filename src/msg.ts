@@ -2,7 +2,7 @@
 // macros for its control buffer, evaluated by the C library (the addon), so
 // that alignment and the end-of-buffer checks are the platform's own.
 import { addon } from './addon.js';
-import { queue, sync, type BlockingOptions } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions } from './dispatch.js';
 import { iovec, iovecArgs } from './io.js';
 import { CStruct, field, layoutOf } from './structs.js';
 import * as v from './validate.js';
@@ -196,7 +196,7 @@ export function sendmsgSync(sockfd: number, msg: msghdr, flags: number): number 
   v.int('sendmsgSync', 'sockfd', sockfd);
   const [bytes, name, bases, lens, control] = msgArgs('sendmsgSync', msg);
   v.int('sendmsgSync', 'flags', flags);
-  return sync(addon.sendmsgSync(sockfd, bytes, name, bases, lens, control, flags));
+  return withErrno(addon.sendmsgSync(sockfd, bytes, name, bases, lens, control, flags));
 }
 
 /**
@@ -208,7 +208,7 @@ export function recvmsgSync(sockfd: number, msg: msghdr, flags: number): number 
   v.int('recvmsgSync', 'sockfd', sockfd);
   const [bytes, name, bases, lens, control] = msgArgs('recvmsgSync', msg);
   v.int('recvmsgSync', 'flags', flags);
-  return sync(addon.recvmsgSync(sockfd, bytes, name, bases, lens, control, flags));
+  return withErrno(addon.recvmsgSync(sockfd, bytes, name, bases, lens, control, flags));
 }
 
 const UCRED =

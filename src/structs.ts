@@ -9,7 +9,7 @@ import { describe } from './validate.js';
 const layout = addon.layout;
 const hostLE = endianness() === 'LE';
 
-/** A size or offset the addon read from the headers (`sizeof_sockaddr_in`, `sockaddr_in.sin_port`, …). */
+/** A struct offset or size the addon measured from the system headers, e.g. `sockaddr_in.sin_port`; a missing one is a build error, not a default. */
 export function layoutOf(key: string): number {
   const v = layout[key];
   if (v === undefined) throw new Error(`posix-sockets: the addon reports no layout for ${key}`);

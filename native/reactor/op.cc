@@ -31,7 +31,7 @@ void Perform(Op& op) {
     op.err = op.ret == -1 ? errno : 0;
     return;
   }
-  sockaddr* a = op.addrPresent ? reinterpret_cast<sockaddr*>(op.abuf) : nullptr;
+  sockaddr* a = op.addrPresent ? reinterpret_cast<sockaddr*>(op.addr) : nullptr;
   switch (op.kind) {
     case OpKind::Accept:
       op.addrLenOut = op.addrLenIn;

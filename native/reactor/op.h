@@ -29,9 +29,10 @@ struct Op {
   int flags = 0;  // MSG_* for send/recv, SOCK_* for accept4
   size_t len = 0;
   uint8_t* buf = nullptr;   // data the call reads or writes
-  uint8_t* abuf = nullptr;  // address the call reads or writes
-  bool addrPresent = false, lenPresent = false;
-  socklen_t addrLenIn = 0, addrLenOut = 0;
+  uint8_t* addr = nullptr;  // address the call reads or writes
+  bool addrPresent = false;  // addr is not NULL
+  bool lenPresent = false;   // accept, recvfrom: addrlen is not NULL
+  socklen_t addrLenIn = 0, addrLenOut = 0;  // *addrlen before and after the call
   ssize_t ret = -1;
   int err = 0;
 

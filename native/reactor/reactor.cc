@@ -447,8 +447,8 @@ Reactor* GetReactor(Napi::Env env, bool create) {
 }
 
 // Gives the op memory of its own, and holds the JS objects it will write to.
-void Own(Napi::Env env, Op& op, const Napi::CallbackInfo& info, size_t viewIndex,
-         size_t addrIndex) {
+void OwnMemory(Napi::Env env, Op& op, const Napi::CallbackInfo& info, size_t viewIndex,
+               size_t addrIndex) {
   if (op.vec) {
     OwnVectored(env, op, info);
     return;
@@ -466,11 +466,11 @@ void Own(Napi::Env env, Op& op, const Napi::CallbackInfo& info, size_t viewIndex
     size_t n = std::max<size_t>(op.addrLenIn, 1);
     op.ownedAddr.reset(new uint8_t[n]());
     if (input) {
-      memcpy(op.ownedAddr.get(), op.abuf, op.addrLenIn);
+      memcpy(op.ownedAddr.get(), op.addr, op.addrLenIn);
     } else {
       napi_create_reference(env, info[addrIndex], 1, &op.addrView);
     }
-    op.abuf = op.ownedAddr.get();
+    op.addr = op.ownedAddr.get();
   }
 }
 
@@ -500,7 +500,7 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
     return 0;
   }
   r = GetReactor(env, true);
-  Own(env, *op, info, viewIndex, addrIndex);
+  OwnMemory(env, *op, info, viewIndex, addrIndex);
   napi_create_reference(env, cb, 1, &op->callback);
   Op* raw = op.release();
   r->Enqueue(raw, plan);
