@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { diffArrays } from 'diff';
 import { buildC } from './cbuild.js';
 import { LessonError, substitute, type Impl, type Lesson, type Program as LessonProgram, type Scenario, type Step, type Variant } from './lesson.js';
-import { Program, ephemeralPorts, exitText, freePort, holdPort, packageRoot, straceOptions, tools, tracedSyscalls, type Exit } from './run.js';
+import { Program, ephemeralPorts, exitText, freePort, holdPort, packageRoot, straceOptions, tools, type Exit } from './run.js';
 import { sleep } from './wait.js';
 
 export { type Impl } from './lesson.js';
@@ -268,16 +268,29 @@ export function normaliseCalls(text: string, port: number, stoppedAt: number | n
     if (stoppedAt !== null && call.end !== undefined && call.end >= stoppedAt) continue;
     const m = /^(\w+)\((.*)\) = (.*)$/.exec(call.text)!;
     const [, name, args, result] = m;
-    if (!tracedSyscalls.includes(name)) continue;
     const fd = /^-?\d+/.exec(args)?.[0] ?? '';
     const known = fds.get(fd);
-    if (name !== 'socket' && known === undefined && Number(fd) >= 0) continue; // not one of the program's sockets
+    // Every network call counts, on any descriptor (one the program never
+    // made keeps its number, so a call the runtime makes on its own stdio
+    // differs from C's); close only for the program's own sockets.
+    if (name === 'close' && known === undefined) continue;
     let a = known === undefined || name === 'socket' ? args : known + args.slice(fd.length);
     let r = result;
     if (name === 'close') fds.delete(fd);
     if ((name === 'socket' || name === 'accept' || name === 'accept4') && /^\d+$/.test(result)) {
       r = `FD${++made}`;
       fds.set(result, r);
+    }
+    if (name === 'socketpair' && result === '0') {
+      // socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]): both numbers are the program's.
+      a = a.replace(/\[(\d+), (\d+)\]$/, (_all, x: string, y: string) => {
+        const names = [x, y].map((n) => {
+          const named = `FD${++made}`;
+          fds.set(n, named);
+          return named;
+        });
+        return `[${names.join(', ')}]`;
+      });
     }
     a = a.replace(/htons\((\d+)\)/g, (all, p: string) => (Number(p) === port ? 'htons(PORT)' : isEphemeral(Number(p)) ? 'htons(CLIENT_PORT)' : all));
     a = a.replace(/0x(?:[0-9a-f]+|\.\.\.)/g, '0x…');
