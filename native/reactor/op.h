@@ -8,6 +8,8 @@
 
 #include <napi.h>
 
+#include "interrupt.h"
+
 #include <cstdint>
 #include <memory>
 
@@ -41,6 +43,13 @@ struct Op {
   uint32_t id = 0;
   napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
   bool pooled = false;  // runs on a pool thread
+
+  // { timeout, signal } of a call on a pool thread: `interruption` takes the
+  // thread out of its syscall; an EINTR it causes is reported as cancelErr
+  // (ECANCELED or EAGAIN). `interruptTries`: signals sent so far (bounded).
+  Interruption interruption;
+  int cancelErr = 0;
+  int interruptTries = 0;
 };
 
 // accept and recv wait for readability; send and connect for writability.
