@@ -13,7 +13,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 const at = (...p) => join(root, ...p);
 
-if (!existsSync(at('node_modules', '.package-lock.json'))) {
+// npm ci also when package-lock.json changed since the last install (a pull
+// that added a dependency), not only on a fresh clone.
+if (!existsSync(at('node_modules', '.package-lock.json')) || stale([at('node_modules', '.package-lock.json')], [at('package-lock.json')])) {
   console.error('posix-sockets: installing dependencies (npm ci)…');
   run('npm ci --no-audit --no-fund');
 } else {

@@ -8,6 +8,8 @@
 
 #include <napi.h>
 
+#include "interrupt.h"
+
 #include <cstdint>
 #include <memory>
 
@@ -44,6 +46,13 @@ struct Op {
   uint32_t id = 0;
   napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
   bool pooled = false;  // runs on a pool thread
+
+  // { timeout, signal } of a call on a pool thread: `interruption` takes the
+  // thread out of its syscall; an EINTR it causes is reported as cancelErr
+  // (ECANCELED or EAGAIN). `interruptTries`: signals sent so far (bounded).
+  Interruption interruption;
+  int cancelErr = 0;
+  int interruptTries = 0;
 
   // The rest of the socket API on the same dispatch (io.cc, msg.cc, netdb.cc):
   bool plainIo = false;  // read(2) / write(2) rather than recv(2) / send(2)
