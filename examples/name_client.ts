@@ -2,7 +2,8 @@
 // TypeScript, line for line: GetIPAddr() (gethostbyname) and GetDomainName() (gethostbyaddr),
 // then connect() to the address found, one line sent and its echo printed. Blocking calls are
 // awaited. Same extension as the C program: host (argv[1], default TESTNAME), port (argv[2]).
-import { err_quit, err_display, printf, atoi, INVALID_SOCKET, SOCKET_ERROR } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR } from './common.js';
+import { printf, atoi } from 'posix-sockets/libc';
 import { gethostbyname, gethostbyaddr, socket, connect, send, recv, close, in_addr, sockaddr_in, sizeof, htons,
 	inet_ntop, AF_INET, SOCK_STREAM, MSG_WAITALL, INET_ADDRSTRLEN } from 'posix-sockets';
 

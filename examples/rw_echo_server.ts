@@ -2,7 +2,8 @@
 // for line: 1. socket() 2. bind() 3. listen() 4. accept() 5. read() / write() 6. close().
 // Same variables, same calls in the same order, same output; blocking calls are awaited.
 // Same extension as the C program: the optional port argument (argv[1], default SERVERPORT).
-import { err_quit, err_display, printf, atoi, INVALID_SOCKET, SOCKET_ERROR } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR } from './common.js';
+import { printf, atoi } from 'posix-sockets/libc';
 import { socket, bind, listen, accept, read, write, close, sockaddr_in, socklen_t, sizeof, htons, htonl, ntohs,
 	inet_ntop, AF_INET, SOCK_STREAM, INADDR_ANY, INET_ADDRSTRLEN } from 'posix-sockets';
 
