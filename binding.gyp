@@ -8,6 +8,7 @@
         "native/constants.cc",
         "native/inet.cc",
         "native/reactor/dispatch.cc",
+        "native/reactor/facts.cc",
         "native/reactor/interrupt.cc",
         "native/reactor/op.cc",
         "native/reactor/pool.cc",

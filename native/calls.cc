@@ -15,7 +15,7 @@
 // through a stale pointer.
 #include "addon.h"
 #include "reactor/op.h"
-#include "reactor/dispatch.h"
+#include "reactor/facts.h"
 #include "reactor/reactor.h"
 
 #include <errno.h>
@@ -104,7 +104,11 @@ Value Socket(const CallbackInfo& info) {
   int type = GetInt(info, 1, "type");
   int protocol = GetInt(info, 2, "protocol");
   int fd = socket(domain, type, protocol);
-  if (fd >= 0) ForgetFacts(fd);  // the number may have been another descriptor's
+  if (fd >= 0) {
+    int saved = errno;
+    NoteSocket(fd, domain, type);  // the number may have been another descriptor's
+    errno = saved;
+  }
   return Result(info, fd);
 }
 
@@ -117,7 +121,9 @@ Value Bind(const CallbackInfo& info) {
 Value Listen(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int backlog = GetInt(info, 1, "backlog");
-  return Result(info, RejectClosedInFlight(info, fd) ? -1 : listen(fd, backlog));
+  int ret = RejectClosedInFlight(info, fd) ? -1 : listen(fd, backlog);
+  if (ret == 0) NoteListen(fd);
+  return Result(info, ret);
 }
 
 Value Close(const CallbackInfo& info) {
@@ -129,7 +135,9 @@ Value Close(const CallbackInfo& info) {
 Value Shutdown(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int how = GetInt(info, 1, "how");
-  return Result(info, RejectClosedInFlight(info, fd) ? -1 : shutdown(fd, how));
+  int ret = RejectClosedInFlight(info, fd) ? -1 : shutdown(fd, how);
+  if (ret == 0) NoteShutdown(fd);
+  return Result(info, ret);
 }
 
 Value Setsockopt(const CallbackInfo& info) {
@@ -143,8 +151,9 @@ Value Setsockopt(const CallbackInfo& info) {
   } else {
     optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
   }
-  if (level == SOL_SOCKET && (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO)) ForgetFacts(fd);
-  return Result(info, RejectClosedInFlight(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen));
+  int ret = RejectClosedInFlight(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen);
+  if (ret == 0) NoteSetsockopt(fd, level, optname, v.data, optlen);
+  return Result(info, ret);
 }
 
 Value Getsockopt(const CallbackInfo& info) {
@@ -178,8 +187,9 @@ Value Fcntl(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int cmd = GetInt(info, 1, "cmd");
   int arg = info[2].IsUndefined() ? 0 : GetInt(info, 2, "arg");
-  if (cmd == F_SETFL) ForgetFacts(fd);
-  return Result(info, RejectClosedInFlight(info, fd) ? -1 : fcntl(fd, cmd, arg));
+  int ret = RejectClosedInFlight(info, fd) ? -1 : fcntl(fd, cmd, arg);
+  if (ret != -1) NoteFcntl(fd, cmd, arg);
+  return Result(info, ret);
 }
 
 // ---------------------------------------------------------------------------
@@ -216,7 +226,6 @@ Value AcceptSyncImpl(const CallbackInfo& info, bool useAccept4) {
   socklen_t len = o.len;
   ssize_t ret = RejectClosedInFlight(info, fd) ? -1 : DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
                          o.hasLen ? &len : nullptr, flags, useAccept4);
-  if (ret >= 0) ForgetFacts(static_cast<int>(ret));
   Value r = Result(info, ret);
   if (ret >= 0 && o.hasLen) SetOutLen(info, len);
   return r;
@@ -230,7 +239,6 @@ Value Accept4Sync(const CallbackInfo& info) { return AcceptSyncImpl(info, true);
 Value ConnectSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
-  ForgetFacts(fd);
   return Result(info, RejectClosedInFlight(info, fd) ? -1 : connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 

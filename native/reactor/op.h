@@ -56,7 +56,7 @@ struct Op {
 inline bool IsReader(const Op& op) { return op.kind == OpKind::Accept || op.kind == OpKind::Recv; }
 
 // accept(2), or accept4(2) with `flags` where the platform has it: shared by
-// the sync twins and the async ops.
+// the sync twins and the async ops; records the new descriptor's facts.
 ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAccept4);
 
 // Makes the syscall the op describes, on the current thread, and records its
