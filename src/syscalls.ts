@@ -60,11 +60,43 @@ function checkOptions(fn: string, options: unknown): BlockingOptions | undefined
 }
 
 /**
- * Runs an async op. errno is set right before the awaiting code resumes: a
- * call that completed inside `start` (it could not block) settles from its own
- * macrotask, so that the caller's code after the call cannot overwrite its
- * errno; a call completed from the event loop settles there, and Node runs
- * the awaiting code before the next completion.
+ * The Promise an awaited call returns. It settles with the call's result;
+ * `errno` is the call's own errno (set when it settles with -1), and every
+ * reaction to it (`await p`, `p.then(f)`) first sets the global `errno` to
+ * that, so the code right after `await p` reads p's errno whatever order calls
+ * completed and were awaited in.
+ */
+export interface CallPromise extends Promise<number> {
+  /** This call's errno: 0 until it settles, and when it succeeded. Always this call's own. */
+  readonly errno: number;
+}
+
+// The class behind CallPromise; not exported, so that only the calls make one.
+class Call extends Promise<number> implements CallPromise {
+  /** This call's errno: 0 until it settles, and when it succeeded. Always this call's own. */
+  errno = 0;
+
+  // Derived promises (from then/catch/finally) are plain ones.
+  static get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  override then<A = number, B = never>(
+    onfulfilled?: ((value: number) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    if (typeof onfulfilled !== 'function') return super.then(onfulfilled, onrejected);
+    return super.then((r) => {
+      if (r === -1) setErrno(this.errno);
+      return onfulfilled(r);
+    }, onrejected);
+  }
+}
+
+/**
+ * Runs an async op. A call that completed inside `start` (it could not
+ * block) settles from its own macrotask, so it never settles inside the call;
+ * a call completed from the event loop settles there. errno: see CallPromise.
  */
 // Promise's executor runs synchronously: it hands over `resolve` through this
 // slot, so that a call allocates no executor closure.
@@ -73,8 +105,11 @@ function capture(resolve: (value: number) => void): void {
   resolveSlot = resolve;
 }
 
-function settle(resolve: (value: number) => void, r: number, err: number): void {
-  if (r === -1) setErrno(err);
+function settle(promise: Call, resolve: (value: number) => void, r: number, err: number): void {
+  if (r === -1) {
+    promise.errno = err;
+    setErrno(err);
+  }
   resolve(r);
 }
 
@@ -83,13 +118,13 @@ function queue(
   options: BlockingOptions | undefined,
   start: (cb: Callback) => number,
   onDone?: (r: number, err: number, outlen: number) => void,
-): Promise<number> {
+): CallPromise {
   const opts = options === undefined ? undefined : checkOptions(fn, options);
-  const promise = new Promise<number>(capture);
+  const promise = new Call(capture);
   const resolve = resolveSlot;
   if (opts?.signal?.aborted) {
     // Never started: like a call interrupted before it reached the kernel.
-    setImmediate(settle, resolve, -1, ECANCELED);
+    setImmediate(settle, promise, resolve, -1, ECANCELED);
     return promise;
   }
   let inside = true;
@@ -107,8 +142,8 @@ function queue(
         process.emitWarning(`${fn}(): ${(e as Error).message}`, 'PosixSocketsWarning');
       }
     }
-    if (r !== -1 || !inside) settle(resolve, r, err);
-    else setImmediate(settle, resolve, r, err);
+    if (r !== -1 || !inside) settle(promise, resolve, r, err);
+    else setImmediate(settle, promise, resolve, r, err);
   });
   inside = false;
   if (id === 0 || opts === undefined) return promise;
@@ -277,7 +312,7 @@ function traceAccept(fn: string, sockfd: number, bytes: ArrayBufferView | null, 
 }
 
 /** accept(2): waits for a connection; fills `addr` and `addrlen.value` (both may be null). */
-export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): Promise<number> {
+export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): CallPromise {
   const [bytes, ref, before] = acceptArgs('accept', sockfd, addr, addrlen);
   return queue(
     'accept',
@@ -300,7 +335,7 @@ export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: Le
 }
 
 /** accept4(2) (Linux): accept with SOCK_NONBLOCK / SOCK_CLOEXEC for the new descriptor. Undefined where the platform lacks it. */
-export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => Promise<number>) | undefined =
+export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => CallPromise) | undefined =
   addon.accept4 &&
   ((sockfd, addr, addrlen, flags, options) => {
     const [bytes, ref, before] = acceptArgs('accept4', sockfd, addr, addrlen);
@@ -329,7 +364,7 @@ export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: L
   });
 
 /** connect(2): connects to `addr`; resolves once the connection is queued at the server (or fails). */
-export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): Promise<number> {
+export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): CallPromise {
   v.int('connect', 'sockfd', sockfd);
   const [bytes, len] = addrIn('connect', addr, addrlen);
   return queue(
@@ -359,7 +394,7 @@ function sendArgs(fn: string, sockfd: number, buf: unknown, len: unknown, flags:
 }
 
 /** send(2): queues `len` bytes of `buf` (a string is sent as UTF-8); resolves to the count sent. */
-export function send(sockfd: number, buf: SendData, len: number, flags: number, options?: BlockingOptions): Promise<number> {
+export function send(sockfd: number, buf: SendData, len: number, flags: number, options?: BlockingOptions): CallPromise {
   const bytes = sendArgs('send', sockfd, buf, len, flags);
   return queue(
     'send',
@@ -379,7 +414,7 @@ export function sendSync(sockfd: number, buf: SendData, len: number, flags: numb
 }
 
 /** sendto(2): send with a destination address (datagram sockets); `addr` may be null. */
-export function sendto(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): Promise<number> {
+export function sendto(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): CallPromise {
   const bytes = sendArgs('sendto', sockfd, buf, len, flags);
   const [a, alen] = addrIn('sendto', dest_addr, addrlen, 'dest_addr');
   return queue(
@@ -411,7 +446,7 @@ function recvArgs(fn: string, sockfd: number, buf: unknown, len: unknown, flags:
 const fmtRecvData = (bytes: ArrayBufferView, r: number) => (r === -1 ? '0x...' : t.fmtData(bytes, r));
 
 /** recv(2): receives up to `len` bytes into `buf`; resolves to the count, 0 at the peer's orderly close, or -1. */
-export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: number, options?: BlockingOptions): Promise<number> {
+export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: number, options?: BlockingOptions): CallPromise {
   const bytes = recvArgs('recv', sockfd, buf, len, flags);
   return queue(
     'recv',
@@ -431,7 +466,7 @@ export function recvSync(sockfd: number, buf: ArrayBufferView, len: number, flag
 }
 
 /** recvfrom(2): like recv, also filling the sender's address (`src_addr`, `addrlen` may be null). */
-export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): Promise<number> {
+export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): CallPromise {
   const bytes = recvArgs('recvfrom', sockfd, buf, len, flags);
   const [a, ref, before] = addrOut('recvfrom', src_addr, addrlen, 'src_addr');
   return queue(
