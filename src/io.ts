@@ -3,7 +3,7 @@
 // socket requests. Like the socket calls, a failure returns -1 and sets
 // errno; programming errors throw TypeError/RangeError naming the argument.
 import { addon } from './addon.js';
-import { queue, withErrno, type BlockingOptions } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
 import { CStruct, field, layoutOf } from './structs.js';
 import * as v from './validate.js';
 import type { HasBytes } from './validate.js';
@@ -76,19 +76,19 @@ function ioArgs(fn: string, fd: number, buf: unknown, count: unknown, write: boo
  * `buf`; resolves to the count, 0 at end of file, or -1 with errno. Waits for
  * readiness as recv() does, without blocking the event loop.
  */
-export function read(fd: number, buf: ArrayBufferView, count: number, options?: BlockingOptions): Promise<number> {
+export function read(fd: number, buf: ArrayBufferView, count: number, options?: BlockingOptions): CallPromise {
   const bytes = ioArgs('read', fd, buf, count, false);
   return queue('read', options, (cb) => addon.read(fd, bytes, count, cb));
 }
 
 /** write(2): `count` bytes of `buf` (a string is written as UTF-8); resolves to the count written, or -1 with errno. */
-export function write(fd: number, buf: ArrayBufferView | string, count: number, options?: BlockingOptions): Promise<number> {
+export function write(fd: number, buf: ArrayBufferView | string, count: number, options?: BlockingOptions): CallPromise {
   const bytes = ioArgs('write', fd, buf, count, true);
   return queue('write', options, (cb) => addon.write(fd, bytes, count, cb));
 }
 
 /** readv(2): scatters what is read over the first `iovcnt` entries of `iov`. */
-export function readv(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): Promise<number> {
+export function readv(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): CallPromise {
   v.int('readv', 'fd', fd);
   v.int('readv', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('readv', 'iov', iov, iovcnt);
@@ -96,7 +96,7 @@ export function readv(fd: number, iov: iovec[], iovcnt: number, options?: Blocki
 }
 
 /** writev(2): gathers the first `iovcnt` entries of `iov` into one write. */
-export function writev(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): Promise<number> {
+export function writev(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): CallPromise {
   v.int('writev', 'fd', fd);
   v.int('writev', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('writev', 'iov', iov, iovcnt);
