@@ -1,6 +1,6 @@
 // Under strace, a TypeScript program making the rest of the socket API's calls
 // makes exactly the C program's syscalls: socketpair, sendmsg/recvmsg with an
-// SCM_RIGHTS message over iovecs, readv/writev, the multicast setsockopts with
+// SCM_RIGHTS message over iovecs, read/write and readv/writev on its sockets, the multicast setsockopts with
 // their ip_mreq, and getaddrinfo's own calls (netlink, the nscd probe), line
 // for line once descriptors and kernel-chosen numbers are named alike.
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { C_HEADERS } from '../support/c.js';
 import { distEntry } from '../support/child.js';
 import { tempDir } from '../support/sockets.js';
 
-const CALLS = 'socket,socketpair,bind,connect,getsockname,sendto,recvfrom,sendmsg,recvmsg,setsockopt,readv,writev,close';
+const CALLS = 'socket,socketpair,bind,connect,getsockname,sendto,recvfrom,sendmsg,recvmsg,setsockopt,read,write,readv,writev,close';
 
 const C_PROGRAM = `${C_HEADERS}
 int main(void) {
@@ -37,6 +37,8 @@ int main(void) {
   writev(got, out, 2);
   char x[3], y[9]; struct iovec vin[2] = { { x, sizeof x }, { y, sizeof y } };
   readv(sv[1], vin, 2);
+  write(sv[1], "back", 4);
+  char z[8]; read(sv[0], z, sizeof z);
   close(got);
   int u4 = socket(AF_INET, SOCK_DGRAM, 0);
   struct ip_mreq mr; memset(&mr, 0, sizeof mr);
@@ -71,6 +73,8 @@ ${w('recvmsg(dg[1], rm, s.MSG_CMSG_CLOEXEC)')};
 const rd = s.CMSG_DATA(s.CMSG_FIRSTHDR(rm)); const got = new Int32Array(rd.buffer, rd.byteOffset, 1)[0];
 ${w('writev(got, out, 2)')};
 ${w('readv(sv[1], [new s.iovec(new Uint8Array(3)), new s.iovec(new Uint8Array(9))], 2)')};
+${w("write(sv[1], 'back', 4)")};
+${w('read(sv[0], new Uint8Array(8), 8)')};
 s.close(got);
 const u4 = s.socket(s.AF_INET, s.SOCK_DGRAM, 0);
 const mr = new s.ip_mreq();
@@ -137,6 +141,8 @@ describe('the rest of the socket API under strace', () => {
     expect(c.join('\n')).toMatch(/sendmsg\(FD3, \{msg_name=NULL, msg_namelen=0, msg_iov=\[\{iov_base="hello", iov_len=5\}, \{iov_base=", world", iov_len=7\}\], msg_iovlen=2, msg_control=\[\{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=\[FD1\]\}\]/);
     expect(c.join('\n')).toContain('imr_multiaddr=inet_addr("239.255.42.7")');
     expect(c.join('\n')).toContain('RTM_GETADDR');
+    expect(c).toContain('write(FD2, "back", 4) = 4');
+    expect(c).toContain('read(FD1, "back", 8) = 4');
     writeFileSync(join(dir, 'p.mjs'), tsProgram(false));
     expect(straceOf([process.execPath, join(dir, 'p.mjs')])).toEqual(c);
   });
