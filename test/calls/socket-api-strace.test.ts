@@ -3,7 +3,7 @@
 // SCM_RIGHTS message over iovecs, read/write and readv/writev on its sockets, the multicast setsockopts with
 // their ip_mreq, and getaddrinfo's own calls (netlink, the nscd probe), line
 // for line once descriptors and kernel-chosen numbers are named alike.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,6 +145,21 @@ describe('the rest of the socket API under strace', () => {
     expect(c).toContain('read(FD1, "back", 8) = 4');
     writeFileSync(join(dir, 'p.mjs'), tsProgram(false));
     expect(straceOf([process.execPath, join(dir, 'p.mjs')])).toEqual(c);
+  });
+
+  it('posix_sockets_trace_prints_socketpair_read_write_readv_as_strace_does', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'p.c'), C_PROGRAM);
+    execFileSync('cc', ['-o', join(dir, 'p'), join(dir, 'p.c')]);
+    const traced = ['socketpair', 'read', 'write', 'readv'];
+    const pick = (lines: string[]) => lines.filter((l) => traced.includes(l.slice(0, l.indexOf('('))));
+    const c = pick(straceOf([join(dir, 'p')]));
+    expect(c.length).toBe(5);
+    for (const awaited of [false, true]) {
+      writeFileSync(join(dir, 'p.mjs'), tsProgram(awaited));
+      const r = spawnSync(process.execPath, [join(dir, 'p.mjs')], { encoding: 'utf8', env: { ...process.env, POSIX_SOCKETS_TRACE: '1' } });
+      expect(pick(normalise(r.stderr)), awaited ? 'awaited' : 'sync').toEqual(c);
+    }
   });
 
   it('awaited_forms_make_the_same_syscalls', () => {
