@@ -17,6 +17,7 @@
 #include "reactor/op.h"
 #include "reactor/facts.h"
 #include "reactor/reactor.h"
+#include "runtime_fds.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,8 +74,10 @@ AddrIn GetAddrIn(const CallbackInfo& info, size_t index) {
 
 // A descriptor the caller closed while a pool thread was still inside a call
 // on it: closed as far as the caller can tell (the number is only held until
-// that call ends), so every call on it fails as on a closed descriptor.
+// that call ends), so every call on it fails as on a closed descriptor. The
+// same for a descriptor the Node runtime owns (runtime_fds.h).
 bool RejectClosedInFlight(const CallbackInfo& info, int fd) {
+  if (RefuseRuntimeFd(info.Env(), fd)) return true;
   if (!IsClosedInFlight(info.Env(), fd)) return false;
   errno = EBADF;
   return true;
@@ -129,7 +132,7 @@ Value Listen(const CallbackInfo& info) {
 Value Close(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   // Through the reactor: calls in flight on fd must finish before the number is released.
-  return Result(info, CloseFd(info.Env(), fd));
+  return Result(info, RefuseRuntimeFd(info.Env(), fd) ? -1 : CloseFd(info.Env(), fd));
 }
 
 Value Shutdown(const CallbackInfo& info) {
@@ -293,6 +296,11 @@ constexpr size_t kNone = SIZE_MAX;
 Value StartOp(const CallbackInfo& info, std::unique_ptr<Op> op, size_t viewIndex,
               size_t addrIndex, size_t callbackIndex) {
   GetCallback(info, callbackIndex);
+  if (RefuseRuntimeFd(info.Env(), op->fd)) {
+    op->ret = -1;
+    op->err = EBADF;
+    op->refused = true;
+  }
   uint32_t id = Start(info.Env(), std::move(op), info, viewIndex, addrIndex, callbackIndex);
   return Napi::Number::New(info.Env(), id);
 }

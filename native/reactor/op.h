@@ -43,6 +43,7 @@ struct Op {
   uint32_t id = 0;
   napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
   bool pooled = false;  // runs on a pool thread
+  bool refused = false;  // fails with `err` without any syscall (runtime_fds.h)
 
   // { timeout, signal } of a call on a pool thread: `interruption` takes the
   // thread out of its syscall; an EINTR it causes is reported as cancelErr
