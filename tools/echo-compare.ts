@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffArrays } from 'diff';
-import { Program, exitText, freePort, holdPort, loopbackHost, straceOptions, tools, tracedSyscalls, type Exit, type Impl } from './echo-run.js';
+import { Program, exitText, freePort, holdPort, loopbackHost, straceOptions, tools, type Exit, type Impl } from './echo-run.js';
 
 // ---------------------------------------------------------------------------
 // Inputs and scenarios
@@ -215,7 +215,7 @@ export function parseCalls(text: string): Call[] {
 
 /**
  * The socket calls of one program, comparable across runs and languages:
- * only the traced socket syscalls; close only of socket descriptors (the
+ * every call of strace's network class; close only of socket descriptors (the
  * runtime and the dynamic loader close files too); descriptors numbered in the
  * order they were made (the first socket is FD1); the server's port as PORT,
  * the client's ephemeral port (in accept's result) as CLIENT_PORT; addresses
@@ -239,10 +239,12 @@ export function normaliseCalls(text: string, serverPort: number, stoppedAt: numb
     if (stoppedAt !== null && call.end !== undefined && call.end >= stoppedAt) continue;
     const m = /^(\w+)\((.*)\) = (.*)$/.exec(call.text)!;
     const [, name, args, result] = m;
-    if (!tracedSyscalls.includes(name)) continue;
     const fd = /^-?\d+/.exec(args)?.[0] ?? '';
     const known = fds.get(fd);
-    if (name !== 'socket' && known === undefined && Number(fd) >= 0) continue; // not one of the program's sockets
+    // Every network call on the program's sockets (and those that take no
+    // descriptor); of the rest, the runtime's calls on its own stdio and the
+    // loader's closes of files are not the program's.
+    if (name !== 'socket' && fd !== '' && known === undefined && Number(fd) >= 0) continue;
     let a = known === undefined || name === 'socket' ? args : known + args.slice(fd.length);
     let r = result;
     if (name === 'close') fds.delete(fd);

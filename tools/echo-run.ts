@@ -4,7 +4,8 @@
 // connection (that would change its transcript), its sockets are read from
 // /proc instead. Used by the command-line tool (cli.ts) and the tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { AF_INET, AF_INET6, FD_CLOEXEC, F_SETFD, SOCK_STREAM, bind, close, errno, fcntl, getsockname, sizeof, socket, socklen_t, sockaddr_in6, strerror, type sockaddr_in } from 'posix-sockets';
@@ -73,8 +74,12 @@ function seccompBpf(): boolean {
   return seccomp;
 }
 
-/** The socket syscalls compared; close is kept for socket descriptors only. */
-export const tracedSyscalls = ['socket', 'bind', 'listen', 'accept', 'accept4', 'connect', 'sendto', 'recvfrom', 'shutdown', 'setsockopt', 'close'];
+/**
+ * What strace traces: its whole network class (socket, bind, connect, listen,
+ * accept, getsockopt, setsockopt, getsockname, sendto, recvfrom, sendmsg, …),
+ * and close, which is kept for socket descriptors only.
+ */
+export const tracedSyscalls = ['network', 'close'];
 
 // ---------------------------------------------------------------------------
 // Ports
@@ -156,7 +161,7 @@ export interface RunOptions {
   role: Role;
   v6: boolean;
   args: string[];
-  /** Written to the program's stdin, which is then closed. */
+  /** The program's stdin: a file holding these bytes (empty when absent). */
   input?: Buffer;
   /** strace's output file: run under `strace -f -qq -e trace=<tracedSyscalls>`. */
   straceOut?: string;
@@ -197,14 +202,23 @@ export class Program {
       if (tools.strace === null) throw new Error('strace is not available');
       argv = [tools.strace, ...straceOptions(opts.straceOut), ...argv];
     }
-    this.child = spawn(argv[0], argv.slice(1), {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, POSIX_SOCKETS_TRACE: '', ...opts.env },
-    });
+    // The input comes from a file, as from a shell's `< file`: a socket as
+    // stdin would make Node itself call getsockname(0) and getsockopt(0, SO_TYPE).
+    const dir = mkdtempSync(join(tmpdir(), 'posix-sockets-input-'));
+    const inputFile = join(dir, 'input');
+    writeFileSync(inputFile, opts.input ?? Buffer.alloc(0));
+    const stdin = openSync(inputFile, 'r');
+    try {
+      this.child = spawn(argv[0], argv.slice(1), {
+        stdio: [stdin, 'pipe', 'pipe'],
+        env: { ...process.env, POSIX_SOCKETS_TRACE: '', ...opts.env },
+      });
+    } finally {
+      closeSync(stdin);
+      rmSync(dir, { recursive: true, force: true });
+    }
     this.child.stdout!.on('data', (b: Buffer) => this.out.push(b));
     this.child.stderr!.on('data', (b: Buffer) => this.err.push(b));
-    this.child.stdin!.on('error', () => {}); // a program that exits before reading its input
-    this.child.stdin!.end(opts.input ?? Buffer.alloc(0));
     this.exited = new Promise((resolve) => {
       this.child.on('error', (e) => {
         this.err.push(Buffer.from(String(e)));

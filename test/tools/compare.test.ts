@@ -14,7 +14,7 @@ import {
   scenario,
   type Row,
 } from '../../tools/echo-compare.js';
-import { checkPrograms, tools } from '../../tools/echo-run.js';
+import { checkPrograms, straceOptions, tools } from '../../tools/echo-run.js';
 
 // Built by the global setup (test/support/global-setup.ts); says how to build them if not.
 beforeAll(() => checkPrograms());
@@ -69,6 +69,34 @@ describe.each([
     expectAllSame(rows);
     expect(rows[0].sides.server!.stdout.text).toBe('0 B');
   });
+});
+
+describe("strace of each TypeScript example is its C original's", () => {
+  // strace -f -e trace=network of the C and the TypeScript program, each
+  // against the other language's peer (so each side's calls are its own),
+  // normalised for descriptor numbers and ports only.
+  for (const v6 of [false, true]) {
+    for (const role of ['server', 'client'] as const) {
+      const example = `echo_${role}${v6 ? '6' : ''}`;
+      it(`${example}_makes_exactly_the_network_calls_of_${example}_cpp`, async () => {
+        const c = role === 'server' ? await runPairing(scenario('echo'), 'c', 'ts', v6, { strace }) : await runPairing(scenario('echo'), 'ts', 'c', v6, { strace });
+        const ts = role === 'server' ? await runPairing(scenario('echo'), 'ts', 'c', v6, { strace }) : await runPairing(scenario('echo'), 'c', 'ts', v6, { strace });
+        const cSide = c[role]!;
+        const tsSide = ts[role]!;
+        if (!strace) {
+          expect(tsSide.strace).toBeNull();
+          return;
+        }
+        const cCalls = normaliseCalls(cSide.strace!, c.port, cSide.stoppedAt);
+        const tsCalls = normaliseCalls(tsSide.strace!, ts.port, tsSide.stoppedAt);
+        console.log(`${example}: C ${cCalls.length} network calls, TypeScript ${tsCalls.length}`);
+        expect(tsCalls.join('\n'), firstHunk(cCalls, tsCalls, 'C', 'TS')).toBe(cCalls.join('\n'));
+        // The whole class was traced, not a chosen list.
+        expect(straceOptions('out')).toContain('trace=network,close');
+        expect(cCalls.length).toBeGreaterThan(5);
+      });
+    }
+  }
 });
 
 describe('normalisation and differences', () => {
