@@ -8,14 +8,16 @@
 
 #include <napi.h>
 
-#include "interrupt.h"
-
 #include <cstdint>
 #include <memory>
 
+#include "interrupt.h"
+#include "job.h"
+#include "vectored.h"
+
 namespace posix_sockets {
 
-enum class OpKind : uint8_t { Accept, Connect, Send, Recv };
+enum class OpKind : uint8_t { Accept, Connect, Send, Recv, Job };
 
 // One blocking call. The syscall part is touched by whichever thread runs the
 // call (the JS thread when the call cannot block, a pool thread otherwise);
@@ -43,7 +45,6 @@ struct Op {
   uint32_t id = 0;
   napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
   bool pooled = false;  // runs on a pool thread
-  bool refused = false;  // fails with `err` without any syscall (runtime_fds.h)
 
   // { timeout, signal } of a call on a pool thread: `interruption` takes the
   // thread out of its syscall; an EINTR it causes is reported as cancelErr
@@ -51,6 +52,11 @@ struct Op {
   Interruption interruption;
   int cancelErr = 0;
   int interruptTries = 0;
+
+  // The rest of the socket API on the same dispatch (io.cc, msg.cc, netdb.cc):
+  bool plainIo = false;  // read(2) / write(2) rather than recv(2) / send(2)
+  std::unique_ptr<Vectored> vec;  // readv / writev / sendmsg / recvmsg (vectored.h)
+  std::unique_ptr<Job> job;       // OpKind::Job: a C library call on a pool thread (job.h)
 };
 
 // accept and recv wait for readability; send and connect for writability.
