@@ -10,6 +10,7 @@
 import { addon, OUTLEN_SLOT } from './addon.js';
 import { errno } from './errno.js';
 import { lastCall, queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
+import type { Platform } from './constant-names.js';
 import * as v from './validate.js';
 import type { HasBytes, LengthRef } from './validate.js';
 import * as t from './trace.js';
@@ -199,9 +200,18 @@ export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: Le
   return r;
 }
 
+/**
+ * A call only some platforms have: its own type where the platform the
+ * addon was built on has it, `undefined` where it does not, and either when
+ * no addon was built (Platform in constant-names.ts).
+ */
+export type IfPlatformHas<K extends keyof Platform, T> = Platform[K] extends true ? T : Platform[K] extends false ? undefined : T | undefined;
+
+type Accept4 = (sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => CallPromise;
+type Accept4Sync = (sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number) => number;
+
 /** accept4(2) (Linux): accept with SOCK_NONBLOCK / SOCK_CLOEXEC for the new descriptor. Undefined where the platform lacks it. */
-export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => CallPromise) | undefined =
-  addon.accept4 &&
+export const accept4 = (addon.accept4 &&
   ((sockfd, addr, addrlen, flags, options) => {
     const [bytes, ref, before] = acceptArgs('accept4', sockfd, addr, addrlen);
     v.int('accept4', 'flags', flags);
@@ -214,11 +224,10 @@ export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: Lengt
         if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, err, [t.fmtType(flags)]);
       },
     );
-  });
+  }) satisfies Accept4) as IfPlatformHas<'accept4', Accept4>;
 
 /** accept4(2) on the calling thread (Linux). Undefined where the platform lacks it. */
-export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number) => number) | undefined =
-  addon.accept4Sync &&
+export const accept4Sync = (addon.accept4Sync &&
   ((sockfd, addr, addrlen, flags) => {
     const [bytes, ref, before] = acceptArgs('accept4Sync', sockfd, addr, addrlen);
     v.int('accept4Sync', 'flags', flags);
@@ -226,7 +235,7 @@ export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: L
     setOut(ref, r, lastCall[OUTLEN_SLOT]);
     if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, errno, [t.fmtType(flags)]);
     return r;
-  });
+  }) satisfies Accept4Sync) as IfPlatformHas<'accept4', Accept4Sync>;
 
 /** connect(2): connects to `addr`; resolves once the connection is queued at the server (or fails). */
 export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): CallPromise {
