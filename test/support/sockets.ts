@@ -5,10 +5,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
+  close,
   errno,
   getpeername,
   getsockname,
@@ -22,7 +24,26 @@ import {
   strerror,
 } from '../../src/index.js';
 
+import { connectedPair } from '../../tools/loopback.js';
+
 export { connectedPair, listenLoopback, loopback4, loopback6, ok, type Listener, type Pair } from '../../tools/loopback.js';
+
+/**
+ * Descriptors closed after each test of the file: push them as they are made.
+ * `pair()` makes a connected loopback pair whose three descriptors are closed so.
+ */
+export function closedAfterEach() {
+  const fds: number[] = [];
+  afterEach(() => {
+    for (const fd of fds.splice(0)) close(fd);
+  });
+  const pair = async () => {
+    const p = await connectedPair();
+    fds.push(p.client, p.server, p.listener.fd);
+    return p;
+  };
+  return { fds, pair };
+}
 
 /** A fresh temp directory for unix-domain socket paths. */
 export function tempDir(): string {
