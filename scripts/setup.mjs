@@ -1,7 +1,8 @@
 // Brings a fresh clone to a runnable state, so `npm start` and `npm test` work
-// as the first command: installs dependencies (which builds the addon and the
-// TypeScript), or rebuilds whichever of the two is missing or stale; then
-// builds the echo programs in examples/ (C and TypeScript) if they are.
+// as the first command: installs dependencies (which compiles the TypeScript)
+// if they are missing, builds the addon from source (node-gyp, into
+// build/Release, which the loader prefers to the prebuilt binaries) and the
+// TypeScript when missing or stale; then the echo programs in examples/.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,16 +25,15 @@ const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   console.error('posix-sockets: installing dependencies (npm ci)…');
   run('npm ci --no-audit --no-fund');
-} else {
-  const addon = join(root, 'build', 'Release', 'posix_sockets.node');
-  if (mtime(addon) < Math.max(newest(join(root, 'native')), mtime(join(root, 'binding.gyp')))) {
-    console.error('posix-sockets: building the addon (node-gyp)…');
-    run('npx node-gyp rebuild');
-  }
-  if (mtime(join(root, 'dist', 'index.js')) < newest(join(root, 'src'))) {
-    console.error('posix-sockets: compiling the TypeScript…');
-    run('npx tsc -p tsconfig.json');
-  }
+}
+const addon = join(root, 'build', 'Release', 'posix_sockets.node');
+if (mtime(addon) < Math.max(newest(join(root, 'native')), mtime(join(root, 'binding.gyp')))) {
+  console.error('posix-sockets: building the addon (node-gyp)…');
+  run('npx node-gyp rebuild');
+}
+if (mtime(join(root, 'dist', 'index.js')) < newest(join(root, 'src'))) {
+  console.error('posix-sockets: compiling the TypeScript…');
+  run('npx tsc -p tsconfig.json');
 }
 
 
