@@ -12,4 +12,4 @@ if [ -n "$max" ] && [ "$(printf '%s\n%s\n' "$glibc" "$max" | sort -V | tail -n 1
   echo "FAIL: glibc $glibc is newer than the baseline $max"
   exit 1
 fi
-[ -z "$max" ] || echo "ok: within the baseline glibc $max"
+[ -z "$max" ] || echo "ok $file: within the baseline glibc $max"

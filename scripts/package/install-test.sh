@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The package as a new user gets it: packs the tarball (which must hold the
+# prebuilt binaries), installs it into an empty project with every compiler,
+# make and python3 hidden from PATH, and checks that it works there: import
+# and require() each run a loopback echo (echo.mjs, echo.cjs), nothing was
+# built, a plain install (scripts allowed) builds nothing either, and the
+# types resolve for TypeScript's node16, nodenext (ESM and CJS) and bundler.
+# Prints one "ok ..." or "FAIL ..." line per check (the echo scripts' lines
+# included) and exits 1 if any failed. Needs the current platform's prebuild
+# in prebuilds/ (npm run build:prebuilds) and a warm npm cache for the
+# package's dependencies and typescript.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+ok() { echo "ok $*"; }
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+# check WHAT CMD...: runs CMD quietly; its output is shown only if it fails.
+check() {
+  local what=$1; shift
+  if "$@" >"$tmp/out" 2>&1; then ok "$what"; else fail "$what"; sed 's/^/    /' "$tmp/out"; fi
+}
+
+# A PATH with the commands npm, node and the checks use, and no compiler.
+mkdir "$tmp/bin"
+for cmd in node npm npx sh bash env tar gzip cat ls mkdir rm cp mv sed grep sort head tail uname id mktemp; do
+  p=$(command -v "$cmd") && ln -s "$p" "$tmp/bin/$cmd"
+done
+hidden=$tmp/bin
+check "no compiler, make or python3 on the install's PATH" \
+  env PATH="$hidden" sh -c '! command -v cc && ! command -v c++ && ! command -v gcc && ! command -v g++ &&
+    ! command -v clang && ! command -v clang++ && ! command -v make && ! command -v python3'
+
+(cd "$root" && npm pack --silent --pack-destination "$tmp" >"$tmp/pack.out" 2>"$tmp/pack.err") ||
+  { cat "$tmp/pack.err"; fail "npm pack"; exit 1; }
+tarball=$tmp/$(tail -n 1 "$tmp/pack.out")
+tar tzf "$tarball" >"$tmp/files"
+platform=$(node -p '`${process.platform}-${process.arch}`')
+check "the tarball holds the prebuild for $platform" grep -q "^package/prebuilds/$platform/posix-sockets\.glibc\.node$" "$tmp/files"
+grep '^package/prebuilds/' "$tmp/files" | sed 's/^/    /'
+check "the tarball holds no build/ and no install script" \
+  sh -c "! grep -q '^package/build/' '$tmp/files' && tar xzOf '$tarball' package/package.json | node -e '
+    const p = JSON.parse(require(\"fs\").readFileSync(0, \"utf8\"));
+    process.exit(p.gypfile === false && !p.scripts?.install && !p.scripts?.preinstall && !p.scripts?.postinstall ? 0 : 1)'"
+
+# --ignore-scripts install, timed: what pnpm's default and npm's
+# --strict-allow-scripts amount to for this package.
+app=$tmp/app
+mkdir "$app" && (cd "$app" && npm init -y >/dev/null)
+start=$(date +%s%N)
+if (cd "$app" && PATH=$hidden npm install --ignore-scripts --prefer-offline --no-audit --no-fund "$tarball" >"$tmp/out" 2>&1); then
+  ok "npm install --ignore-scripts of the tarball, no compiler ($(( ($(date +%s%N) - start) / 1000000 )) ms)"
+else
+  fail "npm install --ignore-scripts of the tarball"; cat "$tmp/out"; exit 1
+fi
+check "nothing was built in the installed package" test ! -e "$app/node_modules/posix-sockets/build"
+cp "$root/scripts/package/echo.mjs" "$root/scripts/package/echo.cjs" "$app/"
+(cd "$app" && PATH=$hidden node echo.mjs) || fail "import: echo.mjs exited $?"
+(cd "$app" && PATH=$hidden node echo.cjs) || fail "require: echo.cjs exited $?"
+
+# A plain install (install scripts allowed) builds nothing either.
+app2=$tmp/app2
+mkdir "$app2" && (cd "$app2" && npm init -y >/dev/null)
+check "npm install of the tarball with scripts allowed runs no build" sh -c "
+  cd '$app2' && PATH='$hidden' npm install --foreground-scripts --prefer-offline --no-audit --no-fund '$tarball' >'$tmp/out2' 2>&1 &&
+  ! grep -qi 'gyp' '$tmp/out2' && test ! -e node_modules/posix-sockets/build && PATH='$hidden' node '$app/echo.mjs' >/dev/null"
+
+# Types, as a TypeScript user's project resolves them.
+ts=$(node -p 'require(process.argv[1]).devDependencies.typescript' "$root/package.json")
+types=$(node -p 'require(process.argv[1]).devDependencies["@types/node"]' "$root/package.json")
+if (cd "$app" && PATH=$hidden npm install --prefer-offline --no-audit --no-fund "typescript@$ts" "@types/node@$types" >"$tmp/out" 2>&1); then
+  mkdir -p "$app/types/esm" "$app/types/cjs"
+  echo '{"type":"module"}' >"$app/types/esm/package.json"
+  echo '{"type":"commonjs"}' >"$app/types/cjs/package.json"
+  cat >"$app/types/esm/use.ts" <<'TS'
+import { AF_INET, SOCK_STREAM, close, recv, socket } from 'posix-sockets';
+const fd: number = socket(AF_INET, SOCK_STREAM, 0);
+const n: Promise<number> = recv(fd, new Uint8Array(1), 1, 0);
+void n;
+close(fd);
+TS
+  cat >"$app/types/cjs/use.cts" <<'TS'
+import ps = require('posix-sockets');
+const fd: number = ps.socket(ps.AF_INET, ps.SOCK_STREAM, 0);
+ps.close(fd);
+TS
+  tsc() { (cd "$app" && PATH=$hidden node node_modules/typescript/bin/tsc --noEmit --strict --target es2022 --types node "$@"); }
+  check "types: node16 from ESM" tsc --module node16 --moduleResolution node16 types/esm/use.ts
+  check "types: nodenext from ESM" tsc --module nodenext --moduleResolution nodenext types/esm/use.ts
+  check "types: nodenext from CJS (require of the ES module)" tsc --module nodenext --moduleResolution nodenext types/cjs/use.cts
+  check "types: bundler" tsc --module esnext --moduleResolution bundler types/esm/use.ts
+else
+  fail "npm install typescript@$ts @types/node@$types"; cat "$tmp/out"
+fi
+
+exit $((failures > 0))
