@@ -69,6 +69,20 @@ check "npm install of the tarball with scripts allowed runs no build" sh -c "
   cd '$app2' && PATH='$hidden' npm install --foreground-scripts --prefer-offline --no-audit --no-fund '$tarball' >'$tmp/out2' 2>&1 &&
   ! grep -qi 'gyp' '$tmp/out2' && ! grep -q 'posix-sockets@[0-9.]* (' '$tmp/out2' && test ! -e node_modules/posix-sockets/build && PATH='$hidden' node '$app/echo.mjs' >/dev/null"
 
+# A platform with no prebuild and no compiler: the load error names what to
+# install (this OS's command) and how to build, and is no gyp stack.
+mv "$app2/node_modules/posix-sockets/prebuilds" "$tmp/prebuilds-away"
+(cd "$app2" && PATH=$hidden node -e "import('posix-sockets')" >"$tmp/out3" 2>&1)
+case $(uname -s) in
+  Darwin) hint='xcode-select --install' ;;
+  *) if [ -e /etc/alpine-release ]; then hint='apk add build-base python3'; else hint='apt-get install build-essential python3'; fi ;;
+esac
+check "with no prebuild and no compiler, the load error says: $hint" sh -c "
+  grep -q 'no prebuilt binary for' '$tmp/out3' && grep -qF '$hint' '$tmp/out3' &&
+  grep -q 'npx node-gyp rebuild' '$tmp/out3' && ! grep -q 'gyp ERR' '$tmp/out3'" ||
+  sed 's/^/    /' "$tmp/out3"
+mv "$tmp/prebuilds-away" "$app2/node_modules/posix-sockets/prebuilds"
+
 # Types, as a TypeScript user's project resolves them.
 ts=$(node -p 'require(process.argv[1]).devDependencies.typescript' "$root/package.json")
 types=$(node -p 'require(process.argv[1]).devDependencies["@types/node"]' "$root/package.json")
