@@ -81,6 +81,18 @@ check "with no prebuild and no compiler, the load error says: $hint" sh -c "
   grep -q 'no prebuilt binary for' '$tmp/out3' && grep -qF '$hint' '$tmp/out3' &&
   grep -q 'npx node-gyp rebuild' '$tmp/out3' && ! grep -q 'gyp ERR' '$tmp/out3'" ||
   sed 's/^/    /' "$tmp/out3"
+
+# Building from source inside the installed package (compilers visible again),
+# as docs/troubleshooting.md says, with the prebuilds still away: the tarball
+# has every file the build needs, and the loader takes build/Release. Node's headers
+# as npm is configured (nodedir), else node-gyp downloads them.
+nodedir=${npm_config_nodedir:-$(npm config get nodedir 2>/dev/null)}
+case $nodedir in ''|undefined|null) ;; *) export npm_config_nodedir=$nodedir ;; esac
+cp "$root/scripts/package/echo.mjs" "$app2/"
+check "node-gyp rebuild inside the installed package builds the addon the echo then runs on" sh -c "
+  cd '$app2/node_modules/posix-sockets' && node '$root/node_modules/node-gyp/bin/node-gyp.js' rebuild >'$tmp/out4' 2>&1 &&
+  test -f build/Release/posix_sockets.node && cd '$app2' &&
+  PATH='$hidden' node echo.mjs >/dev/null && rm -r node_modules/posix-sockets/build" || tail -n 20 "$tmp/out4"
 mv "$tmp/prebuilds-away" "$app2/node_modules/posix-sockets/prebuilds"
 
 # Types, as a TypeScript user's project resolves them.
