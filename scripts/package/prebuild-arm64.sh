@@ -12,7 +12,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 mkdir "$tmp/src"
+mkdir "$tmp/src/scripts"
 cp -r "$root/native" "$root/binding.gyp" "$root/package.json" "$tmp/src/"
+cp "$root/scripts/constants.mjs" "$tmp/src/scripts/"
 ln -s "$root/node_modules" "$tmp/src/node_modules"
 (cd "$tmp/src" &&
   CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ PREBUILD_STRIP_BIN=aarch64-linux-gnu-strip \
