@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // posix-sockets: the lecture notes' echo server and client, in C and in
-// TypeScript, run, paired and compared. The programs live in examples/
-// (examples/c/bin for C, examples/dist for the TypeScript ports), found
-// relative to the package root; build them with `npm run build:examples`.
+// TypeScript, run, paired and compared. The programs live in examples/, found
+// relative to the package root: the TypeScript ports in examples/dist, the C
+// ones in examples/c/bin in a clone (`npm run build:examples`), compiled on
+// first use into the user's cache from an installed package.
 import { spawn } from 'node:child_process';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -104,9 +105,10 @@ function sideBySide(leftTitle: string, left: Buffer, rightTitle: string, right: 
 }
 
 async function echoPair(serverImpl: Impl, clientImpl: Impl, v6: boolean): Promise<number> {
-  checkPrograms();
+  checkPrograms([serverImpl, clientImpl]);
   const run = await runPairing(scenario('echo'), serverImpl, clientImpl, v6, { strace: false });
-  const name = (i: Impl, role: 'server' | 'client') => `${i === 'c' ? 'C' : 'TS'} ${role} (${relative(packageRoot, programPath(i, role, v6))})`;
+  const shown = (p: string) => (p.startsWith(packageRoot) ? relative(packageRoot, p) : p);
+  const name = (i: Impl, role: 'server' | 'client') => `${i === 'c' ? 'C' : 'TS'} ${role} (${shown(programPath(i, role, v6))})`;
   const input = sampleLines.map((x) => (x.text.length > 20 ? `${x.name}` : `${x.name} "${x.text}"`)).join(', ');
   process.stdout.write(
     [
@@ -193,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'echo-server':
     case 'echo-client': {
-      checkPrograms();
+      checkPrograms(['ts']);
       const role = command === 'echo-server' ? 'server' : 'client';
       const port = values.port ?? '9000';
       // The programs' own optional arguments: server [port], client [ip [port]].

@@ -1,12 +1,14 @@
-// Runs the echo programs — the C originals (examples/c/bin) and their TypeScript
-// ports (examples/dist) — as child processes over loopback, optionally under
+// Runs the echo programs — the C originals (examples/c/bin, or compiled into
+// the user's cache from an installed package) and their TypeScript ports
+// (examples/dist) — as child processes over loopback, optionally under
 // strace, and watches them from outside: a server is never probed with a
 // connection (that would change its transcript), its sockets are read from
 // /proc instead. Used by the command-line tool (cli.ts) and the tests.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { AF_INET, AF_INET6, FD_CLOEXEC, F_SETFD, SOCK_STREAM, bind, close, errno, fcntl, getsockname, sizeof, socket, socklen_t, sockaddr_in6, strerror, type sockaddr_in } from 'posix-sockets';
 import { loopback4, loopback6, portOf, wildcard } from './loopback.js';
 import { socketInodes, tcpTable, TCP_STATE } from './procfs.js';
@@ -21,21 +23,84 @@ export type Role = 'server' | 'client';
 /** The notes' defaults: the client talks to 127.0.0.1 or ::1. */
 export const loopbackHost = (v6: boolean) => (v6 ? '::1' : '127.0.0.1');
 
-/** The program file: examples/c/bin/echo_server6, examples/dist/echo_client.js, ... */
-export function programPath(impl: Impl, role: Role, v6: boolean): string {
-  const name = `echo_${role}${v6 ? '6' : ''}`;
-  return impl === 'c' ? join(packageRoot, 'examples', 'c', 'bin', name) : join(packageRoot, 'examples', 'dist', `${name}.js`);
+/**
+ * Where the C programs' executables are: a clone builds them into examples/c/bin
+ * (examples/c/build.sh, `npm run build:examples`); an installed package ships
+ * their sources only and compiles them on first use (ensureCPrograms) into the
+ * user's cache, one directory per package version.
+ */
+const cSources = join(packageRoot, 'examples', 'c');
+const inClone = existsSync(join(cSources, 'build.sh'));
+const cBin = inClone ? join(cSources, 'bin') : cacheDir();
+
+/** $XDG_CACHE_HOME or ~/.cache (~/Library/Caches on macOS), then posix-sockets/<version>/c. */
+function cacheDir(): string {
+  const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const base = process.platform === 'darwin' ? join(homedir(), 'Library', 'Caches') : process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'posix-sockets', version, 'c');
 }
 
-/** Throws, saying how to build them, if any of the eight echo programs is missing. */
-export function checkPrograms(): void {
+/** The program file: examples/c/bin/echo_server6 (or the cache's), examples/dist/echo_client.js, ... */
+export function programPath(impl: Impl, role: Role, v6: boolean): string {
+  const name = `echo_${role}${v6 ? '6' : ''}`;
+  return impl === 'c' ? join(cBin, name) : join(packageRoot, 'examples', 'dist', `${name}.js`);
+}
+
+const mtime = (p: string) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+
+/**
+ * Compiles each C program whose executable in the cache is missing or older
+ * than its sources, as examples/c/build.sh does (`c++ -O2 -Wall`, or $CXX and
+ * $CXXFLAGS); throws, naming the compiler and how to install it, if there is
+ * none. Returns the programs that are missing in a clone (built there by
+ * `npm run build:examples` instead).
+ */
+function ensureCPrograms(): string[] {
+  const stale = (['server', 'client'] as const)
+    .flatMap((role) => [false, true].map((v6) => programPath('c', role, v6)))
+    .filter((exe) => mtime(exe) < Math.max(mtime(join(cSources, 'common.h')), mtime(join(cSources, `${basename(exe)}.cpp`))));
+  if (stale.length === 0 || inClone) return stale;
+  const cxx = process.env.CXX || 'c++';
+  if ((cxx.includes('/') ? (existsSync(cxx) ? cxx : null) : which(cxx)) === null) {
+    const install =
+      process.platform === 'darwin'
+        ? 'xcode-select --install'
+        : existsSync('/etc/alpine-release')
+          ? 'apk add g++'
+          : 'sudo apt-get install g++ (Debian, Ubuntu), sudo dnf install gcc-c++ (Fedora, RHEL)';
+    throw new Error(
+      `the C echo programs are compiled on first use, and there is no C++ compiler (${cxx}) on PATH.\n` +
+        `Install one with: ${install}\n` +
+        'The TypeScript programs need none: `npx posix-sockets echo-pair` pairs the TypeScript server and client.',
+    );
+  }
+  mkdirSync(cBin, { recursive: true });
+  const flags = (process.env.CXXFLAGS ?? '').split(/\s+/).filter(Boolean);
+  for (const exe of stale) {
+    process.stderr.write(`posix-sockets: compiling ${basename(exe)}.cpp with ${cxx} into ${cBin}\n`);
+    // Written beside its final name and renamed into place, so that a run in
+    // parallel never executes a half-written file.
+    const tmp = `${exe}.${process.pid}.tmp`;
+    execFileSync(cxx, ['-O2', '-Wall', ...flags, '-o', tmp, join(cSources, `${basename(exe)}.cpp`)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    renameSync(tmp, exe);
+  }
+  return [];
+}
+
+/**
+ * Makes the echo programs of the given implementations ready to run (the C ones
+ * compiled into the cache in an installed package); throws, saying how to build
+ * or what to install, if any cannot be.
+ */
+export function checkPrograms(impls: readonly Impl[] = ['c', 'ts']): void {
   const missing: string[] = [];
-  for (const impl of ['c', 'ts'] as const)
+  if (impls.includes('ts'))
     for (const role of ['server', 'client'] as const)
       for (const v6 of [false, true]) {
-        const p = programPath(impl, role, v6);
+        const p = programPath('ts', role, v6);
         if (!existsSync(p)) missing.push(p);
       }
+  if (impls.includes('c')) missing.push(...ensureCPrograms());
   if (missing.length > 0) {
     throw new Error(`echo programs not built (missing ${missing.join(', ')}); run: npm run build:examples`);
   }

@@ -40,6 +40,8 @@ tar tzf "$tarball" >"$tmp/files"
 platform=$(node -p '`${process.platform}-${process.arch}`')
 check "the tarball holds the prebuild for $platform" grep -q "^package/prebuilds/$platform/posix-sockets\.glibc\.node$" "$tmp/files"
 grep '^package/prebuilds/' "$tmp/files" | sed 's/^/    /'
+check "that prebuild is newer than the addon's sources (npm run build:prebuilds after a change)" \
+  sh -c "cd '$root' && test -z \"\$(find native binding.gyp scripts/constants.mjs -newer prebuilds/$platform/posix-sockets.glibc.node)\""
 check "the tarball holds no build/ and no install script" \
   sh -c "! grep -q '^package/build/' '$tmp/files' && tar xzOf '$tarball' package/package.json | node -e '
     const p = JSON.parse(require(\"fs\").readFileSync(0, \"utf8\"));
@@ -60,6 +62,27 @@ check "nothing was built in the installed package" test ! -e "$app/node_modules/
 cp "$root/scripts/package/echo.mjs" "$root/scripts/package/echo.cjs" "$app/"
 (cd "$app" && PATH=$hidden node echo.mjs) || fail "import: echo.mjs exited $?"
 (cd "$app" && PATH=$hidden node echo.cjs) || fail "require: echo.cjs exited $?"
+
+# The command, from the installed package. The TypeScript pairing needs no
+# compiler; a C program asked for without one is an error naming it and what
+# to install; with one, the C programs are compiled on first use into the
+# user's cache (here XDG_CACHE_HOME), and compare runs every pairing.
+export XDG_CACHE_HOME=$tmp/cache
+check "npx posix-sockets echo-pair (TypeScript server and client), no compiler" sh -c "
+  cd '$app' && PATH='$hidden' npx posix-sockets echo-pair >'$tmp/pair' 2>&1 &&
+  grep -q 'TS server (examples/dist/echo_server.js)' '$tmp/pair' && grep -q '^client: exit 0' '$tmp/pair'" ||
+  sed 's/^/    /' "$tmp/pair"
+check "npx posix-sockets echo-pair --server c, no compiler: exit 1 naming the compiler and its install" sh -c "
+  cd '$app' && ! PATH='$hidden' npx posix-sockets echo-pair --server c >'$tmp/pair' 2>&1 &&
+  grep -q 'no C++ compiler (c++)' '$tmp/pair' && grep -q 'Install one with: ' '$tmp/pair' && test ! -e '$tmp/cache/posix-sockets'" ||
+  sed 's/^/    /' "$tmp/pair"
+check "npx posix-sockets echo-pair --server c --client c compiles the C programs into the cache" sh -c "
+  cd '$app' && npx posix-sockets echo-pair --server c --client c >'$tmp/pair' 2>&1 &&
+  grep -q '^client: exit 0' '$tmp/pair' && test \$(ls '$tmp'/cache/posix-sockets/*/c | wc -l) -eq 4" ||
+  sed 's/^/    /' "$tmp/pair"
+check "npx posix-sockets compare --scenario echo: every pairing matches C × C" sh -c "
+  cd '$app' && npx posix-sockets compare --scenario echo >'$tmp/compare' 2>&1 &&
+  grep -q 'match the C × C reference' '$tmp/compare'" || sed 's/^/    /' "$tmp/compare"
 
 # A plain install (install scripts allowed) builds nothing either, and npm has
 # no install script to warn about (npm 11: "not yet covered by allowScripts").
