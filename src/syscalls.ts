@@ -207,8 +207,10 @@ export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: Le
  */
 export type IfPlatformHas<K extends keyof Platform, T> = Platform[K] extends true ? T : Platform[K] extends false ? undefined : T | undefined;
 
-type Accept4 = (sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => CallPromise;
-type Accept4Sync = (sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number) => number;
+/** accept4(2) where the platform has it: the type of `accept4`. */
+export type Accept4 = (sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => CallPromise;
+/** accept4(2) on the calling thread, where the platform has it: the type of `accept4Sync`. */
+export type Accept4Sync = (sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number) => number;
 
 /** accept4(2) (Linux): accept with SOCK_NONBLOCK / SOCK_CLOEXEC for the new descriptor. Undefined where the platform lacks it. */
 export const accept4 = (addon.accept4 &&

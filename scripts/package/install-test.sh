@@ -28,7 +28,7 @@ check() {
 
 # A PATH with the commands npm, node and the checks use, and no compiler.
 mkdir "$tmp/bin"
-for cmd in node npm npx sh bash env tar gzip cat ls mkdir rm cp mv sed grep sort head tail uname id mktemp; do
+for cmd in node npm npx sh bash env tar gzip cat ls mkdir rm cp mv sed grep sort head tail uname id mktemp mkfifo; do
   p=$(command -v "$cmd") && ln -s "$p" "$tmp/bin/$cmd"
 done
 hidden=$tmp/bin
