@@ -87,6 +87,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ExportConstants(env, exports);
   ExportCalls(env, exports);
   ExportInet(env, exports);
+  ExportMultiplex(env, exports);
   return exports;
 }
 

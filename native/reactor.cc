@@ -75,6 +75,9 @@ void Perform(Op& op) {
         op.ret = recv(op.fd, op.buf, op.len, op.flags);
       }
       break;
+    case OpKind::Job:
+      op.ret = op.job->Run();
+      break;
   }
   op.err = op.ret == -1 ? errno : 0;
   // A new descriptor, or a connect that changes what a send waits for.
@@ -606,8 +609,10 @@ class Reactor {
 
   void Dispatch(Op* op) {
     if (op->kind == OpKind::Recv) OwnLandingArea(*op);
-    fds_[op->fd].running[IsReader(*op) ? 0 : 1]++;
-    op->pooled = true;
+    if (op->kind != OpKind::Job) {  // a job is on no descriptor's queue
+      fds_[op->fd].running[IsReader(*op) ? 0 : 1]++;
+      op->pooled = true;
+    }
     pending_++;
     Pool::Get().Submit(op, mailbox_);
   }
@@ -690,6 +695,7 @@ class Reactor {
   // Copies results into JS memory and calls the callback from the event loop.
   void Finish(Op* op) {
     jsRuns_++;
+    if (op->job) op->job->WriteBack(env_, static_cast<long>(op->ret), op->err);
     if (op->kind == OpKind::Recv && op->ret > 0 && op->ownedBuf) {
       Bytes b = ReferencedBytes(env_, op->view);
       size_t n = std::min({static_cast<size_t>(op->ret), op->len, b.length});
@@ -884,6 +890,17 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
   napi_create_reference(env, cb, 1, &op->callback);
   Op* raw = op.release();
   r->Enqueue(raw, plan);
+  return raw->id;
+}
+
+uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function cb) {
+  auto op = std::make_unique<Op>();
+  op->kind = OpKind::Job;
+  op->job = std::move(job);
+  Reactor* r = GetReactor(env, true);
+  napi_create_reference(env, cb, 1, &op->callback);
+  Op* raw = op.release();
+  r->Enqueue(raw, Plan::Pool);
   return raw->id;
 }
 

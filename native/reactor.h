@@ -12,7 +12,19 @@
 
 namespace posix_sockets {
 
-enum class OpKind : uint8_t { Accept, Connect, Send, Recv };
+enum class OpKind : uint8_t { Accept, Connect, Send, Recv, Job };
+
+// A call on a set of descriptors (select, poll, epoll_wait: multiplex.cc),
+// which always runs on a pool thread on memory of its own. It is on no
+// descriptor's queue: the reactor only carries it to the pool and back.
+struct Job {
+  virtual ~Job() = default;
+  // On the pool thread: the syscall; returns its result with errno set.
+  virtual long Run() = 0;
+  // On the JS thread, before the callback: copies what the kernel wrote into
+  // the caller's memory, and releases the references to it.
+  virtual void WriteBack(napi_env env, long ret, int err) = 0;
+};
 
 // One blocking call. The syscall part is touched by whichever thread runs the
 // call (the JS thread when the call cannot block, a pool thread otherwise);
@@ -39,6 +51,7 @@ struct Op {
   uint32_t id = 0;
   napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
   bool pooled = false;  // runs on a pool thread
+  std::unique_ptr<Job> job;  // OpKind::Job
 };
 
 // accept(2), or accept4(2) with `flags` where the platform has it: shared by
@@ -55,6 +68,10 @@ class Reactor;
 // the callback has then been called).
 uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& info,
                size_t viewIndex, size_t addrIndex, size_t callbackIndex);
+
+// Runs `job` on a pool thread; `cb(ret, errno, 0)` is called from the event
+// loop when it ends. Returns the op id.
+uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function cb);
 
 // close(2) for a descriptor that may have calls in flight.
 int CloseFd(Napi::Env env, int fd);

@@ -22,3 +22,4 @@ export {
 } from './structs.js';
 export * from './syscalls.js';
 export { trace } from './trace.js';
+export * from './multiplex.js';

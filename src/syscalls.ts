@@ -7,8 +7,9 @@
 // The calls that can block return a Promise: the syscall is made once it
 // cannot block, so the event loop stays free (docs/threading.md); each has a
 // *Sync twin that makes the identical syscall on the calling thread, blocking.
-import { addon, type Callback } from './addon.js';
-import { setErrno, errno } from './errno.js';
+import { addon } from './addon.js';
+import { errno } from './errno.js';
+import { cell, queue, sync, type BlockingOptions } from './blocking.js';
 import * as v from './validate.js';
 import type { HasBytes, LengthRef } from './validate.js';
 import * as t from './trace.js';
@@ -17,103 +18,7 @@ import * as t from './trace.js';
 export type SockaddrArg = HasBytes | ArrayBufferView;
 /** Data to send: bytes, or a string sent as UTF-8. */
 export type SendData = ArrayBufferView | string;
-
-const cell = addon.cell;
-
-function sync(r: number): number {
-  if (r === -1) setErrno(cell[0]);
-  return r;
-}
-
-/** Options for the calls that can block (the last argument of each). */
-export interface BlockingOptions {
-  /** Aborting makes a call that is still waiting for its socket complete with -1 and errno ECANCELED. */
-  signal?: AbortSignal;
-  /** Milliseconds; a call still waiting then completes with -1 and errno EAGAIN, as with SO_RCVTIMEO. */
-  timeout?: number;
-}
-
-const { EAGAIN, ECANCELED } = addon.constants;
-
-function checkOptions(fn: string, options: unknown): BlockingOptions | undefined {
-  if (options === undefined) return undefined;
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${fn}(): argument 'options' must be an object, got ${v.describe(options)}`);
-  }
-  const { signal, timeout } = options as BlockingOptions;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`${fn}(): 'options.signal' must be an AbortSignal, got ${v.describe(signal)}`);
-  }
-  if (timeout !== undefined) {
-    if (typeof timeout !== 'number') throw new TypeError(`${fn}(): 'options.timeout' must be a number, got ${v.describe(timeout)}`);
-    if (!(timeout >= 0) || timeout > 0x7fffffff) {
-      throw new RangeError(`${fn}(): 'options.timeout' must be from 0 to 2147483647 ms, got ${timeout}`);
-    }
-  }
-  // The values checked are the values used: options are read once.
-  return { signal, timeout };
-}
-
-/**
- * Runs an async op. errno is set right before the awaiting code resumes: a
- * call that completed inside `start` (it could not block) settles from its own
- * macrotask, so that the caller's code after the call cannot overwrite its
- * errno; a call completed from the event loop settles there, and Node runs
- * the awaiting code before the next completion.
- */
-// Promise's executor runs synchronously: it hands over `resolve` through this
-// slot, so that a call allocates no executor closure.
-let resolveSlot: (value: number) => void = () => {};
-function capture(resolve: (value: number) => void): void {
-  resolveSlot = resolve;
-}
-
-function settle(resolve: (value: number) => void, r: number, err: number): void {
-  if (r === -1) setErrno(err);
-  resolve(r);
-}
-
-function queue(
-  fn: string,
-  options: BlockingOptions | undefined,
-  start: (cb: Callback) => number,
-  onDone?: (r: number, err: number, outlen: number) => void,
-): Promise<number> {
-  const opts = options === undefined ? undefined : checkOptions(fn, options);
-  const promise = new Promise<number>(capture);
-  const resolve = resolveSlot;
-  if (opts?.signal?.aborted) {
-    // Never started: like a call interrupted before it reached the kernel.
-    setImmediate(settle, resolve, -1, ECANCELED);
-    return promise;
-  }
-  let inside = true;
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const id = start((r, err, outlen) => {
-    if (timer !== undefined) clearTimeout(timer);
-    if (onAbort !== undefined) opts!.signal!.removeEventListener('abort', onAbort);
-    if (onDone !== undefined) {
-      try {
-        onDone(r, err, outlen);
-      } catch (e) {
-        // The call happened (a descriptor may have been made): its result is
-        // delivered; only the write-back failed (e.g. addrlen frozen meanwhile).
-        process.emitWarning(`${fn}(): ${(e as Error).message}`, 'PosixSocketsWarning');
-      }
-    }
-    if (r !== -1 || !inside) settle(resolve, r, err);
-    else setImmediate(settle, resolve, r, err);
-  });
-  inside = false;
-  if (id === 0 || opts === undefined) return promise;
-  if (opts.timeout !== undefined) timer = setTimeout(() => addon.cancel(id, EAGAIN), opts.timeout);
-  if (opts.signal !== undefined) {
-    onAbort = () => addon.cancel(id, ECANCELED);
-    opts.signal.addEventListener('abort', onAbort, { once: true });
-  }
-  return promise;
-}
+export type { BlockingOptions } from './blocking.js';
 
 function setOut(ref: LengthRef | null, r: number, outlen: number): void {
   if (ref !== null && r !== -1) ref.value = outlen;

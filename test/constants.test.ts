@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as lib from '../src/index.js';
 import * as constantsModule from '../src/constants.js';
+import * as multiplexModule from '../src/multiplex.js';
 import { addon } from '../src/addon.js';
 import { C_HEADERS, runC } from './helpers.js';
 
@@ -25,13 +26,19 @@ function cValues(list: string[]): Map<string, number | undefined> {
       (n) => `#ifdef ${n}\n  printf("${n} %lld\\n", (long long)(${n}));\n#else\n  printf("${n} absent\\n");\n#endif`,
     )
     .join('\n');
-  const out = runC(`${C_HEADERS}\nint main(void) {\n${body}\n  return 0;\n}\n`);
+  // The addon is compiled as C++, where _GNU_SOURCE is defined (glibc's POLLRDHUP needs it).
+  const out = runC(`#define _GNU_SOURCE\n${C_HEADERS}\nint main(void) {\n${body}\n  return 0;\n}\n`);
   const m = new Map<string, number | undefined>();
   for (const line of out.trim().split('\n')) {
     const [name, value] = line.split(' ');
     m.set(name, value === 'absent' ? undefined : Number(value));
   }
   return m;
+}
+
+/** The ALL_CAPS exports of the multiplexing module: its constants. */
+function multiplexConstants(): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(multiplexModule).filter(([k]) => ALL_CAPS.test(k) && !k.startsWith('FD_') || k === 'FD_SETSIZE'));
 }
 
 describe('constants', () => {
@@ -68,17 +75,18 @@ describe('constants', () => {
 
   it('named_exports_and_addon_constants_list_the_same_names', () => {
     // Every name the addon can export on any platform, from its source.
-    const nativeSource = readFileSync(fileURLToPath(new URL('../native/constants.cc', import.meta.url)), 'utf8');
+    const nativeSource = ['constants.cc', 'multiplex.cc']
+      .map((f) => readFileSync(fileURLToPath(new URL(`../native/${f}`, import.meta.url)), 'utf8'))
+      .join('\n');
     const nativeNames = new Set([...nativeSource.matchAll(/PS_CONST\(([A-Z][A-Z0-9_]*)\)/g)].map((m) => m[1]));
-    const tsNames = new Set(
-      Object.keys(constantsModule).filter((k) => k !== 'constants' && !NOT_FROM_HEADERS.has(k)),
-    );
+    const modules = { ...constantsModule, ...multiplexConstants() };
+    const tsNames = new Set(Object.keys(modules).filter((k) => k !== 'constants' && !NOT_FROM_HEADERS.has(k)));
     expect(nativeNames.size).toBeGreaterThan(100);
     expect([...tsNames].filter((n) => !nativeNames.has(n))).toEqual([]); // exported but never provided
     expect([...nativeNames].filter((n) => !tsNames.has(n))).toEqual([]); // provided but not exported
     // On this platform: what the addon provides is exactly what is exported with a value.
     expect(Object.keys(addon.constants).sort()).toEqual(
-      [...tsNames].filter((n) => (constantsModule as Record<string, unknown>)[n] !== undefined).sort(),
+      [...tsNames].filter((n) => (modules as Record<string, unknown>)[n] !== undefined).sort(),
     );
     // And index.ts re-exports all of them.
     for (const n of tsNames) expect(Object.prototype.hasOwnProperty.call(lib, n), n).toBe(true);

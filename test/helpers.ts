@@ -164,4 +164,6 @@ export const C_HEADERS = [
   'stdint.h',
 ]
   .map((h) => `#include <${h}>`)
-  .join('\n');
+  .join('\n') +
+  // I/O multiplexing (select, poll, signal masks; epoll on Linux).
+  '\n#include <sys/select.h>\n#include <poll.h>\n#include <signal.h>\n#ifdef __linux__\n#include <sys/epoll.h>\n#endif';
