@@ -25,6 +25,9 @@ import {
   POLLNVAL,
   POLLOUT,
   SIGUSR1,
+  SIGUSR2,
+  SIGCHLD,
+  EINTR,
   array,
   close,
   epoll_create,
@@ -49,7 +52,9 @@ import {
   timespec,
   timeval,
 } from '../src/index.js';
+import { spawn } from 'node:child_process';
 import { C_HEADERS, connectedPair, runC, type Pair } from './helpers.js';
+import { sleep } from './kernel.js';
 
 const linux = process.platform === 'linux';
 const pairs: Pair[] = [];
@@ -207,6 +212,54 @@ describe.runIf(linux)('epoll', () => {
     close(ep);
     expect(epoll_waitSync!(ep, array(epoll_event, 1), 1, 0)).toBe(-1);
     expect(errno).toBe(EBADF);
+  });
+});
+
+describe('signals', () => {
+  // A signal from another process while the call blocks the thread.
+  function signalSoon(signal: string, ms: number) {
+    return spawn('sh', ['-c', `sleep ${ms / 1000}; kill -${signal} ${process.pid}`], { stdio: 'ignore' });
+  }
+
+  it('a_signal_ends_a_blocked_select_with_EINTR_unless_pselect_masks_it', async () => {
+    const seen: string[] = [];
+    const onSignal = () => seen.push('SIGUSR2');
+    process.on('SIGUSR2', onSignal);
+    try {
+      const p = await pair();
+      let child = signalSoon('USR2', 50);
+      const r = setOf(p.server);
+      expect(selectSync(p.server + 1, r, null, null, null)).toBe(-1);
+      expect(errno).toBe(EINTR);
+      await new Promise((resolve) => child.on('exit', resolve));
+      await sleep(20);
+      expect(seen).toEqual(['SIGUSR2']);
+      // Blocked by pselect's mask: the wait runs to its timeout, the signal is delivered after.
+      const mask = new sigset_t();
+      sigemptyset(mask);
+      sigaddset(mask, SIGUSR2);
+      sigaddset(mask, SIGCHLD); // the signalling child's exit
+      const ts = new timespec();
+      ts.tv_nsec = 300_000_000;
+      child = signalSoon('USR2', 50);
+      FD_SET(p.server, r);
+      const masked = pselectSync(p.server + 1, r, null, null, ts, mask);
+      expect([masked, masked === -1 ? errno : 0]).toEqual([0, 0]);
+      await new Promise((resolve) => child.on('exit', resolve));
+      await sleep(20);
+      expect(seen).toEqual(['SIGUSR2', 'SIGUSR2']);
+      // And poll, like select, is never restarted.
+      child = signalSoon('USR2', 50);
+      const one = new pollfd();
+      one.fd = p.server;
+      one.events = POLLIN;
+      expect(pollSync(one, 1, -1)).toBe(-1);
+      expect(errno).toBe(EINTR);
+      await new Promise((resolve) => child.on('exit', resolve));
+    } finally {
+      await sleep(20);
+      process.off('SIGUSR2', onSignal);
+    }
   });
 });
 
