@@ -1,4 +1,4 @@
-// Builds the echo programs in examples/ when they are missing or older than
+// Builds the example programs in examples/ when they are missing or older than
 // their sources: the C originals (examples/c/build.sh, into examples/c/bin) and
 // the TypeScript ports (examples/tsconfig.json, into examples/dist, against the
 // built library in dist/). Run by scripts/setup.mjs (npm start, npm test) and by
@@ -13,7 +13,9 @@ const run = (cmd) => execSync(cmd, { cwd: root, stdio: ['ignore', 'ignore', 'inh
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 
 const examples = join(root, 'examples');
-const programs = ['echo_server', 'echo_client', 'echo_server6', 'echo_client6'];
+const programs = ['echo_server', 'echo_client', 'echo_server6', 'echo_client6', 'select_server', 'poll_server', 'nonblocking_client'];
+// epoll is Linux's.
+if (process.platform === 'linux') programs.push('epoll_server');
 const cSources = Math.max(...['common.h', 'build.sh', ...programs.map((p) => `${p}.cpp`)].map((f) => mtime(join(examples, 'c', f))));
 if (programs.some((p) => mtime(join(examples, 'c', 'bin', p)) < cSources)) {
   console.error('posix-sockets: building the C echo programs…');
