@@ -201,7 +201,8 @@ export function parseCalls(text: string): Call[] {
       line = head.head + resumed[1];
       start = head.start;
     } else if (line.endsWith('<unfinished ...>')) {
-      pending.set(pid, { head: line.slice(0, -'<unfinished ...>'.length).trimEnd(), start });
+      // strace writes one space before the marker: `epoll_wait(4,  <unfinished ...>` resumes as `[...], 64, -1) = 1`.
+      pending.set(pid, { head: line.slice(0, -' <unfinished ...>'.length), start });
       continue;
     }
     const call = /^(\w+)\((.*)\)\s+= (.*)$/.exec(line);

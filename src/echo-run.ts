@@ -44,7 +44,11 @@ export const loopbackHost = (v6: boolean) => (v6 ? '::1' : '127.0.0.1');
 
 /** The program file: examples/c/bin/echo_server6, examples/dist/echo_client.js, ... */
 export function programPath(impl: Impl, role: Role, v6: boolean): string {
-  const name = `echo_${role}${v6 ? '6' : ''}`;
+  return examplePath(impl, `echo_${role}${v6 ? '6' : ''}`);
+}
+
+/** Any example program by name: examples/c/bin/NAME or examples/dist/NAME.js. */
+export function examplePath(impl: Impl, name: string): string {
   return impl === 'c' ? join(packageRoot, 'examples', 'c', 'bin', name) : join(packageRoot, 'examples', 'dist', `${name}.js`);
 }
 
@@ -82,8 +86,8 @@ export const tools = {
 };
 
 /** strace's options: -ttt -T time each call (to tell which calls were still in progress when a program was stopped). */
-export function straceOptions(out: string): string[] {
-  const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${tracedSyscalls.join(',')}`, '-e', 'signal=none', '-o', out];
+export function straceOptions(out: string, syscalls: string[] = tracedSyscalls): string[] {
+  const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${syscalls.join(',')}`, '-e', 'signal=none', '-o', out];
   // Stop the traced program only at the traced calls: node makes thousands of others.
   return seccompBpf() ? ['--seccomp-bpf', ...opts] : opts;
 }
@@ -242,6 +246,12 @@ export interface RunOptions {
   input?: Buffer;
   /** strace's output file: run under `strace -f -qq -e trace=<tracedSyscalls>`. */
   straceOut?: string;
+  /** The syscalls strace traces, instead of tracedSyscalls. */
+  syscalls?: string[];
+  /** Another example than the echo program of `role` and `v6`: its name (examples/c/bin/NAME, examples/dist/NAME.js). */
+  program?: string;
+  /** Keep stdin open for input(); `input` is then not used. */
+  interactive?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -271,13 +281,13 @@ export class Program {
   readonly executable: string;
 
   constructor(readonly opts: RunOptions) {
-    const file = programPath(opts.impl, opts.role, opts.v6);
+    const file = opts.program === undefined ? programPath(opts.impl, opts.role, opts.v6) : examplePath(opts.impl, opts.program);
     this.executable = opts.impl === 'c' ? file : process.execPath;
     let argv = opts.impl === 'c' ? [file, ...opts.args] : [process.execPath, file, ...opts.args];
     if (opts.impl === 'c' && tools.stdbuf !== null) argv = [tools.stdbuf, '-o0', ...argv];
     if (opts.straceOut !== undefined) {
       if (tools.strace === null) throw new Error('strace is not available');
-      argv = [tools.strace, ...straceOptions(opts.straceOut), ...argv];
+      argv = [tools.strace, ...straceOptions(opts.straceOut, opts.syscalls), ...argv];
     }
     this.child = spawn(argv[0], argv.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -286,7 +296,7 @@ export class Program {
     this.child.stdout!.on('data', (b: Buffer) => this.out.push(b));
     this.child.stderr!.on('data', (b: Buffer) => this.err.push(b));
     this.child.stdin!.on('error', () => {}); // a program that exits before reading its input
-    this.child.stdin!.end(opts.input ?? Buffer.alloc(0));
+    if (!opts.interactive) this.child.stdin!.end(opts.input ?? Buffer.alloc(0));
     this.exited = new Promise((resolve) => {
       this.child.on('error', (e) => {
         this.err.push(Buffer.from(String(e)));
@@ -294,6 +304,16 @@ export class Program {
       });
       this.child.on('close', (code, signal) => resolve((this.#exit = { code, signal })));
     });
+  }
+
+  /** Writes to the stdin of an interactive program. */
+  input(data: string | Buffer): void {
+    this.child.stdin!.write(data);
+  }
+
+  /** Closes the stdin of an interactive program: its fgets() then returns NULL. */
+  endInput(): void {
+    this.child.stdin!.end();
   }
 
   get stdout(): Buffer {
