@@ -8,7 +8,26 @@
         "native/constants.cc",
         "native/inet.cc",
         "native/multiplex.cc",
-        "native/reactor.cc"
+        "native/reactor/dispatch.cc",
+        "native/reactor/op.cc",
+        "native/reactor/pool.cc",
+        "native/reactor/reactor.cc"
+      ],
+      # The constants' C++ table, generated from the one list of names
+      # (native/constants.txt) before the sources compile.
+      "actions": [
+        {
+          "action_name": "constant_names",
+          "inputs": ["scripts/constants.mjs", "native/constants.txt"],
+          "outputs": ["<(SHARED_INTERMEDIATE_DIR)/constant_names.h"],
+          "action": ["node", "scripts/constants.mjs", "cc", "<@(_outputs)"]
+        }
+      ],
+      "include_dirs": ["<(SHARED_INTERMEDIATE_DIR)"],
+      "conditions": [
+        # One poller backend per platform (native/reactor/poller.h).
+        ["OS=='linux'", {"sources": ["native/reactor/poller_epoll.cc"]}],
+        ["OS in 'mac ios freebsd openbsd netbsd'", {"sources": ["native/reactor/poller_kqueue.cc"]}]
       ],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"

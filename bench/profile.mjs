@@ -13,20 +13,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PEERS = { async: 'posix-async.mjs', sync: 'posix-sync.mjs', net: 'net.mjs', koffi: 'koffi.mjs' };
 
-const argv = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = argv.indexOf(name);
-  return i === -1 ? def : argv[i + 1];
-};
-const workload = opt('--workload', 'w1').toLowerCase();
+const { values: opts } = parseArgs({
+  options: {
+    workload: { type: 'string', default: 'w1' },
+    impl: { type: 'string', default: 'c,async,sync' },
+    n: { type: 'string', default: '4000' },
+  },
+});
+const workload = opts.workload.toLowerCase();
 if (!['w1', 'w3'].includes(workload)) throw new Error('bench/profile: --workload is w1 or w3');
 const unit = workload === 'w1' ? 'round trip (512 B each way)' : 'connection (connect, accept, 64-byte echo, close)';
-const impls = opt('--impl', 'c,async,sync').split(',');
-const n = Number(opt('--n', 4000));
+const impls = opts.impl.split(',');
+const n = Number(opts.n);
 const base = 1000;
 if (!existsSync(join(here, 'bin', 'client'))) throw new Error('bench/bin/ is not built: run `npm run bench -- --rounds 1 --only W1` once');
 

@@ -7,10 +7,12 @@
 // (NAME defaults to "latest"). Environment: BENCH_ROUNDS, BENCH_ONLY,
 // BENCH_IMPL, BENCH_SCALE, CC.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stale } from '../scripts/stale.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, 'bin');
@@ -20,27 +22,26 @@ const peers = join(here, 'peers');
 // Options
 
 function options() {
-  const o = {
-    rounds: Number(process.env.BENCH_ROUNDS ?? 5),
-    only: process.env.BENCH_ONLY ?? '',
-    impl: process.env.BENCH_IMPL ?? '',
-    scale: Number(process.env.BENCH_SCALE ?? 1),
-    out: 'latest',
-  };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = () => inline ?? argv[++i];
-    if (flag === '--rounds') o.rounds = Number(value());
-    else if (flag === '--only') o.only = value();
-    else if (flag === '--impl') o.impl = value();
-    else if (flag === '--scale') o.scale = Number(value());
-    else if (flag === '--out') o.out = value();
-    else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm run bench -- [--rounds N] [--only W1,W2,W3,W4] [--impl c,async,sync,net,koffi] [--scale X] [--out NAME]');
-      process.exit(0);
-    } else throw new Error(`bench: unknown option ${argv[i]}`);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '5' },
+        only: { type: 'string', default: process.env.BENCH_ONLY ?? '' },
+        impl: { type: 'string', default: process.env.BENCH_IMPL ?? '' },
+        scale: { type: 'string', default: process.env.BENCH_SCALE ?? '1' },
+        out: { type: 'string', default: 'latest' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new Error(`bench: ${e.message}`);
   }
+  if (values.help) {
+    console.log('usage: npm run bench -- [--rounds N] [--only W1,W2,W3,W4] [--impl c,async,sync,net,koffi] [--scale X] [--out NAME]');
+    process.exit(0);
+  }
+  const o = { rounds: Number(values.rounds), only: values.only, impl: values.impl, scale: Number(values.scale), out: values.out };
   if (!(Number.isInteger(o.rounds) && o.rounds >= 1)) throw new Error('bench: --rounds must be a positive integer');
   if (!(o.scale > 0)) throw new Error('bench: --scale must be positive');
   if (!/^[\w.-]+$/.test(o.out)) throw new Error('bench: --out must be a plain file name');
@@ -132,8 +133,7 @@ function buildC() {
   for (const prog of ['server', 'client']) {
     const src = join(here, 'c', `${prog}.c`);
     const out = join(bin, prog);
-    const stale = !existsSync(out) || statSync(out).mtimeMs < Math.max(statSync(src).mtimeMs, statSync(header).mtimeMs);
-    if (stale) {
+    if (stale([out], [src, header])) {
       const args = ['-O2', '-Wall', '-o', out, src];
       process.stderr.write(`${cc} ${args.map((a) => relative(process.cwd(), a) || a).join(' ')}\n`);
       execFileSync(cc, args, { stdio: 'inherit' });

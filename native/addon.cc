@@ -77,12 +77,12 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* state = new AddonState();
-  Napi::Int32Array cell = Napi::Int32Array::New(env, 2);
-  state->cellRef = Napi::Persistent(cell);
-  state->cell = cell.Data();
+  Napi::Int32Array lastCall = Napi::Int32Array::New(env, 2);
+  state->lastCallRef = Napi::Persistent(lastCall);
+  state->lastCall = lastCall.Data();
   // Freed by the environment's cleanup when the main thread or the worker exits.
   env.SetInstanceData<AddonState>(state);
-  exports.Set("cell", cell);
+  exports.Set("lastCall", lastCall);
 
   ExportConstants(env, exports);
   ExportCalls(env, exports);

@@ -1,7 +1,7 @@
-// Shared declarations for the posix-sockets addon.
-// One file per concern: constants.cc (names and struct layouts from the system
-// headers), calls.cc (the socket syscalls, sync and async), inet.cc (strerror,
-// inet_pton, inet_ntop).
+// What every file of the addon shares: the per-environment state (addon.cc),
+// the argument readers, and the Export* function of each file that adds to
+// the module's exports. The builds (binding.gyp, CMakeLists.txt) name every
+// source file; the README's layout says what each holds.
 #pragma once
 
 #include <napi.h>
@@ -16,11 +16,16 @@ namespace posix_sockets {
 // It holds no JS value in a static, so the addon loads in worker_threads.
 class Reactor;
 
+// Slots of AddonState::lastCall (ERRNO_SLOT and OUTLEN_SLOT in src/addon.ts).
+constexpr int kErrnoSlot = 0;   // errno of the last failing sync call
+constexpr int kOutLenSlot = 1;  // the socklen_t a call wrote back through its length pointer
+
 struct AddonState {
-  // An Int32Array supplied by the JS layer: [0] = errno of the last failing
-  // sync call, [1] = the socklen_t written back by a call with an out length.
-  Napi::Reference<Napi::Int32Array> cellRef;
-  int32_t* cell = nullptr;
+  // What the last sync call left besides its result, in an Int32Array shared
+  // with the JS layer (exported as `lastCall`), so that no extra value is
+  // returned per call: see kErrnoSlot, kOutLenSlot.
+  Napi::Reference<Napi::Int32Array> lastCallRef;
+  int32_t* lastCall = nullptr;
   // Created on the first async call; freed by its own async cleanup hook.
   Reactor* reactor = nullptr;
 };

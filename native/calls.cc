@@ -3,17 +3,20 @@
 // MSG_NOSIGNAL, no O_NONBLOCK), so strace shows the same calls for both.
 //
 // Sync functions return the syscall's result and, when it is -1, leave errno
-// in state.cell[0]. Calls that return a length through a pointer (accept,
-// getsockname, getsockopt, recvfrom) leave it in state.cell[1].
+// in lastCall[kErrnoSlot] (addon.h). Calls that return a length through a
+// pointer (accept, getsockname, getsockopt, recvfrom) leave it in
+// lastCall[kOutLenSlot].
 //
 // Async functions take a trailing callback(ret, errno, outlen) and are
-// dispatched by reactor.cc: at once on the caller's memory when the call
+// dispatched by reactor/reactor.cc: at once on the caller's memory when the call
 // cannot block, otherwise later on memory the operation owns (data to send is
 // copied at call time, received data and addresses are copied out on
 // completion), so a buffer collected or detached meanwhile is never written
 // through a stale pointer.
 #include "addon.h"
-#include "reactor.h"
+#include "reactor/op.h"
+#include "reactor/dispatch.h"
+#include "reactor/reactor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,19 +74,19 @@ AddrIn GetAddrIn(const CallbackInfo& info, size_t index) {
 // A descriptor the caller closed while a pool thread was still inside a call
 // on it: closed as far as the caller can tell (the number is only held until
 // that call ends), so every call on it fails as on a closed descriptor.
-bool Closed(const CallbackInfo& info, int fd) {
+bool RejectClosedInFlight(const CallbackInfo& info, int fd) {
   if (!IsClosedInFlight(info.Env(), fd)) return false;
   errno = EBADF;
   return true;
 }
 
 Value Result(const CallbackInfo& info, ssize_t ret) {
-  if (ret == -1) State(info.Env()).cell[0] = errno;
+  if (ret == -1) State(info.Env()).lastCall[kErrnoSlot] = errno;
   return Napi::Number::New(info.Env(), static_cast<double>(ret));
 }
 
 void SetOutLen(const CallbackInfo& info, socklen_t len) {
-  State(info.Env()).cell[1] = static_cast<int32_t>(len);
+  State(info.Env()).lastCall[kOutLenSlot] = static_cast<int32_t>(len);
 }
 
 Napi::Function GetCallback(const CallbackInfo& info, size_t index) {
@@ -108,13 +111,13 @@ Value Socket(const CallbackInfo& info) {
 Value Bind(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
-  return Result(info, Closed(info, fd) ? -1 : bind(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : bind(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 
 Value Listen(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int backlog = GetInt(info, 1, "backlog");
-  return Result(info, Closed(info, fd) ? -1 : listen(fd, backlog));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : listen(fd, backlog));
 }
 
 Value Close(const CallbackInfo& info) {
@@ -126,7 +129,7 @@ Value Close(const CallbackInfo& info) {
 Value Shutdown(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int how = GetInt(info, 1, "how");
-  return Result(info, Closed(info, fd) ? -1 : shutdown(fd, how));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : shutdown(fd, how));
 }
 
 Value Setsockopt(const CallbackInfo& info) {
@@ -141,7 +144,7 @@ Value Setsockopt(const CallbackInfo& info) {
     optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
   }
   if (level == SOL_SOCKET && (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO)) ForgetFacts(fd);
-  return Result(info, Closed(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen));
 }
 
 Value Getsockopt(const CallbackInfo& info) {
@@ -150,7 +153,7 @@ Value Getsockopt(const CallbackInfo& info) {
   int optname = GetInt(info, 2, "optname");
   Bytes v = GetBytes(info, 3, "optval");
   socklen_t optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
-  int ret = Closed(info, fd) ? -1 : getsockopt(fd, level, optname, v.data, &optlen);
+  int ret = RejectClosedInFlight(info, fd) ? -1 : getsockopt(fd, level, optname, v.data, &optlen);
   Value r = Result(info, ret);
   if (ret == 0) SetOutLen(info, optlen);
   return r;
@@ -162,7 +165,7 @@ Value GetName(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   Bytes a = GetBytes(info, 1, "addr");
   socklen_t len = static_cast<socklen_t>(GetLength(info, 2, "addrlen", a.length, "addr"));
-  int ret = Closed(info, fd) ? -1 : Fn(fd, reinterpret_cast<sockaddr*>(a.data), &len);
+  int ret = RejectClosedInFlight(info, fd) ? -1 : Fn(fd, reinterpret_cast<sockaddr*>(a.data), &len);
   Value r = Result(info, ret);
   if (ret == 0) SetOutLen(info, len);
   return r;
@@ -176,12 +179,13 @@ Value Fcntl(const CallbackInfo& info) {
   int cmd = GetInt(info, 1, "cmd");
   int arg = info[2].IsUndefined() ? 0 : GetInt(info, 2, "arg");
   if (cmd == F_SETFL) ForgetFacts(fd);
-  return Result(info, Closed(info, fd) ? -1 : fcntl(fd, cmd, arg));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : fcntl(fd, cmd, arg));
 }
 
 // ---------------------------------------------------------------------------
 // Calls that can block: a sync twin on the calling thread, and an async form
-// on the threadpool. Both make the identical syscall.
+// dispatched by the reactor (at once, after readiness, or on the library's
+// own pool; never the libuv threadpool). Both make the identical syscall.
 
 // addr + *addrlen as passed to accept/recvfrom: both may be null.
 struct AddrOut {
@@ -205,13 +209,13 @@ AddrOut GetAddrOut(const CallbackInfo& info, size_t index) {
   return o;
 }
 
-Value AcceptSyncImpl(const CallbackInfo& info, bool four) {
+Value AcceptSyncImpl(const CallbackInfo& info, bool useAccept4) {
   int fd = GetInt(info, 0, "fd");
   AddrOut o = GetAddrOut(info, 1);
-  int flags = four ? GetInt(info, 3, "flags") : 0;
+  int flags = useAccept4 ? GetInt(info, 3, "flags") : 0;
   socklen_t len = o.len;
-  ssize_t ret = Closed(info, fd) ? -1 : DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
-                         o.hasLen ? &len : nullptr, flags, four);
+  ssize_t ret = RejectClosedInFlight(info, fd) ? -1 : DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
+                         o.hasLen ? &len : nullptr, flags, useAccept4);
   if (ret >= 0) ForgetFacts(static_cast<int>(ret));
   Value r = Result(info, ret);
   if (ret >= 0 && o.hasLen) SetOutLen(info, len);
@@ -227,7 +231,7 @@ Value ConnectSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
   ForgetFacts(fd);
-  return Result(info, Closed(info, fd) ? -1 : connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 
 Value SendSync(const CallbackInfo& info) {
@@ -235,7 +239,7 @@ Value SendSync(const CallbackInfo& info) {
   Bytes b = GetBytes(info, 1, "buf");
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
-  return Result(info, Closed(info, fd) ? -1 : send(fd, b.data, len, flags));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : send(fd, b.data, len, flags));
 }
 
 Value SendtoSync(const CallbackInfo& info) {
@@ -244,7 +248,7 @@ Value SendtoSync(const CallbackInfo& info) {
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
   AddrIn a = GetAddrIn(info, 4);
-  return Result(info, Closed(info, fd) ? -1 : sendto(fd, b.data, len, flags, reinterpret_cast<const sockaddr*>(a.data),
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : sendto(fd, b.data, len, flags, reinterpret_cast<const sockaddr*>(a.data),
                              a.len));
 }
 
@@ -253,7 +257,7 @@ Value RecvSync(const CallbackInfo& info) {
   Bytes b = GetBytes(info, 1, "buf");
   size_t len = GetLength(info, 2, "len", b.length, "buf");
   int flags = GetInt(info, 3, "flags");
-  return Result(info, Closed(info, fd) ? -1 : recv(fd, b.data, len, flags));
+  return Result(info, RejectClosedInFlight(info, fd) ? -1 : recv(fd, b.data, len, flags));
 }
 
 Value RecvfromSync(const CallbackInfo& info) {
@@ -263,7 +267,7 @@ Value RecvfromSync(const CallbackInfo& info) {
   int flags = GetInt(info, 3, "flags");
   AddrOut o = GetAddrOut(info, 4);
   socklen_t alen = o.len;
-  ssize_t ret = Closed(info, fd) ? -1 : recvfrom(fd, b.data, len, flags,
+  ssize_t ret = RejectClosedInFlight(info, fd) ? -1 : recvfrom(fd, b.data, len, flags,
                          o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
                          o.hasLen ? &alen : nullptr);
   Value r = Result(info, ret);
@@ -273,7 +277,7 @@ Value RecvfromSync(const CallbackInfo& info) {
 
 // ---------------------------------------------------------------------------
 // Async forms: each builds an Op over the caller's memory and hands it to the
-// reactor (reactor.cc), which runs it at once if it cannot block, or later.
+// reactor (reactor/reactor.cc), which runs it at once if it cannot block, or later.
 // They return the op's id (0 if it already completed) for cancellation.
 
 constexpr size_t kNone = SIZE_MAX;
@@ -285,18 +289,18 @@ Value StartOp(const CallbackInfo& info, std::unique_ptr<Op> op, size_t viewIndex
   return Napi::Number::New(info.Env(), id);
 }
 
-Value AcceptAsync(const CallbackInfo& info, bool four) {
+Value AcceptAsync(const CallbackInfo& info, bool useAccept4) {
   auto op = std::make_unique<Op>();
   op->kind = OpKind::Accept;
-  op->four = four;
+  op->useAccept4 = useAccept4;
   op->fd = GetInt(info, 0, "fd");
   AddrOut o = GetAddrOut(info, 1);
-  op->flags = four ? GetInt(info, 3, "flags") : 0;
-  op->abuf = o.present ? o.bytes.data : nullptr;
+  op->flags = useAccept4 ? GetInt(info, 3, "flags") : 0;
+  op->addr = o.present ? o.bytes.data : nullptr;
   op->addrPresent = o.present;
   op->lenPresent = o.hasLen;
   op->addrLenIn = o.len;
-  return StartOp(info, std::move(op), kNone, 1, four ? 4 : 3);
+  return StartOp(info, std::move(op), kNone, 1, useAccept4 ? 4 : 3);
 }
 
 Value Accept(const CallbackInfo& info) { return AcceptAsync(info, false); }
@@ -309,7 +313,7 @@ Value Connect(const CallbackInfo& info) {
   op->kind = OpKind::Connect;
   op->fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
-  op->abuf = const_cast<uint8_t*>(a.data);
+  op->addr = const_cast<uint8_t*>(a.data);
   op->addrPresent = a.data != nullptr;
   op->addrLenIn = a.len;
   return StartOp(info, std::move(op), kNone, 1, 3);
@@ -318,7 +322,7 @@ Value Connect(const CallbackInfo& info) {
 Value SendAsync(const CallbackInfo& info, bool to) {
   auto op = std::make_unique<Op>();
   op->kind = OpKind::Send;
-  op->to = to;
+  op->takesAddress = to;
   op->fd = GetInt(info, 0, "fd");
   Bytes b = GetBytes(info, 1, "buf");
   op->len = GetLength(info, 2, "len", b.length, "buf");
@@ -326,7 +330,7 @@ Value SendAsync(const CallbackInfo& info, bool to) {
   op->flags = GetInt(info, 3, "flags");
   if (to) {
     AddrIn a = GetAddrIn(info, 4);
-    op->abuf = const_cast<uint8_t*>(a.data);
+    op->addr = const_cast<uint8_t*>(a.data);
     op->addrPresent = a.data != nullptr;
     op->addrLenIn = a.len;
   }
@@ -339,7 +343,7 @@ Value Sendto(const CallbackInfo& info) { return SendAsync(info, true); }
 Value RecvAsync(const CallbackInfo& info, bool from) {
   auto op = std::make_unique<Op>();
   op->kind = OpKind::Recv;
-  op->to = from;
+  op->takesAddress = from;
   op->fd = GetInt(info, 0, "fd");
   Bytes b = GetBytes(info, 1, "buf");
   op->len = GetLength(info, 2, "len", b.length, "buf");
@@ -347,7 +351,7 @@ Value RecvAsync(const CallbackInfo& info, bool from) {
   op->flags = GetInt(info, 3, "flags");
   if (from) {
     AddrOut o = GetAddrOut(info, 4);
-    op->abuf = o.present ? o.bytes.data : nullptr;
+    op->addr = o.present ? o.bytes.data : nullptr;
     op->addrPresent = o.present;
     op->lenPresent = o.hasLen;
     op->addrLenIn = o.len;

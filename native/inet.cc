@@ -34,7 +34,7 @@ Napi::Value InetPton(const Napi::CallbackInfo& info) {
   // An embedded NUL ends a C string; the C library never sees what follows.
   in6_addr tmp;
   int ret = inet_pton(af, src.c_str(), &tmp);
-  if (ret == -1) State(info.Env()).cell[0] = errno;
+  if (ret == -1) State(info.Env()).lastCall[kErrnoSlot] = errno;
   if (ret == 1) memcpy(dst.data, &tmp, need);
   return Napi::Number::New(info.Env(), ret);
 }
@@ -56,7 +56,7 @@ Napi::Value InetNtop(const Napi::CallbackInfo& info) {
   memcpy(&tmp, src.data, need);
   const char* r = inet_ntop(af, &tmp, out, size);
   if (r == nullptr) {
-    State(info.Env()).cell[0] = errno;
+    State(info.Env()).lastCall[kErrnoSlot] = errno;
     return info.Env().Null();
   }
   return Napi::String::New(info.Env(), r);

@@ -10,7 +10,8 @@
 // returned, and (Linux) the time left in a select timeout. A call that cannot
 // wait (a zero timeout) is made at once on the caller's memory.
 #include "addon.h"
-#include "reactor.h"
+#include "reactor/dispatch.h"
+#include "reactor/reactor.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -36,87 +37,11 @@ using Napi::CallbackInfo;
 using Napi::Value;
 
 // ---------------------------------------------------------------------------
-// Constants and layouts
+// Layouts (the constants are in native/constants.txt)
 
 void Set(Napi::Env env, Napi::Object obj, const char* name, double value) {
   obj.Set(name, Napi::Number::New(env, value));
 }
-
-#define PS_CONST(name) Set(env, c, #name, static_cast<double>(name))
-
-void AddConstants(Napi::Env env, Napi::Object c) {
-  PS_CONST(FD_SETSIZE);
-  PS_CONST(POLLIN);
-  PS_CONST(POLLPRI);
-  PS_CONST(POLLOUT);
-  PS_CONST(POLLERR);
-  PS_CONST(POLLHUP);
-  PS_CONST(POLLNVAL);
-#ifdef POLLRDNORM
-  PS_CONST(POLLRDNORM);
-#endif
-#ifdef POLLRDBAND
-  PS_CONST(POLLRDBAND);
-#endif
-#ifdef POLLWRNORM
-  PS_CONST(POLLWRNORM);
-#endif
-#ifdef POLLWRBAND
-  PS_CONST(POLLWRBAND);
-#endif
-#ifdef POLLMSG
-  PS_CONST(POLLMSG);
-#endif
-#ifdef POLLRDHUP
-  PS_CONST(POLLRDHUP);
-#endif
-  PS_CONST(SIG_BLOCK);
-  PS_CONST(SIG_UNBLOCK);
-  PS_CONST(SIG_SETMASK);
-  PS_CONST(SIGHUP);
-  PS_CONST(SIGINT);
-  PS_CONST(SIGQUIT);
-  PS_CONST(SIGPIPE);
-  PS_CONST(SIGALRM);
-  PS_CONST(SIGTERM);
-  PS_CONST(SIGUSR1);
-  PS_CONST(SIGUSR2);
-  PS_CONST(SIGCHLD);
-#ifdef SIGIO
-  PS_CONST(SIGIO);
-#endif
-#ifdef SIGURG
-  PS_CONST(SIGURG);
-#endif
-#ifdef __linux__
-  // glibc defines these as enumerators and as macros of the same name.
-  PS_CONST(EPOLLIN);
-  PS_CONST(EPOLLPRI);
-  PS_CONST(EPOLLOUT);
-  PS_CONST(EPOLLRDNORM);
-  PS_CONST(EPOLLRDBAND);
-  PS_CONST(EPOLLWRNORM);
-  PS_CONST(EPOLLWRBAND);
-  PS_CONST(EPOLLMSG);
-  PS_CONST(EPOLLERR);
-  PS_CONST(EPOLLHUP);
-  PS_CONST(EPOLLRDHUP);
-#ifdef EPOLLEXCLUSIVE
-  PS_CONST(EPOLLEXCLUSIVE);
-#endif
-#ifdef EPOLLWAKEUP
-  PS_CONST(EPOLLWAKEUP);
-#endif
-  PS_CONST(EPOLLONESHOT);
-  PS_CONST(EPOLLET);
-  PS_CONST(EPOLL_CLOEXEC);
-  PS_CONST(EPOLL_CTL_ADD);
-  PS_CONST(EPOLL_CTL_DEL);
-  PS_CONST(EPOLL_CTL_MOD);
-#endif
-}
-
-#undef PS_CONST
 
 #define PS_SIZE(type) Set(env, l, "sizeof_" #type, sizeof(type))
 #define PS_FIELD(key, type, field)                                    \
@@ -161,7 +86,7 @@ void AddLayout(Napi::Env env, Napi::Object l) {
 // Arguments and results
 
 Value Result(const CallbackInfo& info, long ret) {
-  if (ret == -1) State(info.Env()).cell[0] = errno;
+  if (ret == -1) State(info.Env()).lastCall[kErrnoSlot] = errno;
   return Napi::Number::New(info.Env(), static_cast<double>(ret));
 }
 
@@ -617,8 +542,6 @@ Value EpollPwait(const CallbackInfo& info) { return EpollWaitAsync(info, true); 
 }  // namespace
 
 void ExportMultiplex(Napi::Env env, Napi::Object exports) {
-  // Into the one constants object, so every name is found in one place.
-  AddConstants(env, exports.Get("constants").As<Napi::Object>());
   Napi::Object layout = Napi::Object::New(env);
   AddLayout(env, layout);
   exports.Set("multiplexLayout", layout);

@@ -1,41 +1,39 @@
 // Brings a fresh clone to a runnable state, so `npm start` and `npm test` work
 // as the first command: installs dependencies (which builds the addon and the
-// TypeScript), or rebuilds whichever of the two is missing or stale; then
-// builds the echo programs in examples/ (C and TypeScript) if they are.
+// TypeScript), or rebuilds whichever part is missing or stale: the addon, the
+// library (dist/), the tools (tools/dist/), the echo programs in examples/.
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateTs } from './constants.mjs';
+import { filesIn, stale } from './stale.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+const at = (...p) => join(root, ...p);
 
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
-
-if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+// npm ci also when package-lock.json changed since the last install (a pull
+// that added a dependency), not only on a fresh clone.
+if (!existsSync(at('node_modules', '.package-lock.json')) || stale([at('node_modules', '.package-lock.json')], [at('package-lock.json')])) {
   console.error('posix-sockets: installing dependencies (npm ci)…');
   run('npm ci --no-audit --no-fund');
 } else {
-  const addon = join(root, 'build', 'Release', 'posix_sockets.node');
-  if (mtime(addon) < Math.max(newest(join(root, 'native')), mtime(join(root, 'binding.gyp')))) {
+  if (stale([at('build', 'Release', 'posix_sockets.node')], [at('native'), at('binding.gyp'), at('scripts', 'constants.mjs')])) {
     console.error('posix-sockets: building the addon (node-gyp)…');
     run('npx node-gyp rebuild');
   }
-  if (mtime(join(root, 'dist', 'index.js')) < newest(join(root, 'src'))) {
+  generateTs(); // src/constant-names.ts, from native/constants.txt
+  if (stale([at('dist', 'index.js')], [at('src'), at('tsconfig.json')])) {
     console.error('posix-sockets: compiling the TypeScript…');
     run('npx tsc -p tsconfig.json');
   }
 }
-
+// The tools build against dist/index.d.ts, so after the library.
+if (stale([at('tools', 'dist', 'cli.js')], [...filesIn(at('tools'), '.ts'), at('tools', 'tsconfig.json'), at('dist', 'index.d.ts')])) {
+  console.error('posix-sockets: compiling the tools…');
+  run('npx tsc -p tools/tsconfig.json');
+}
 
 // The echo programs in examples/, when missing or stale.
 await import('./build-examples.mjs');

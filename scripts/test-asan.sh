@@ -37,7 +37,7 @@ export POSIX_SOCKETS_ADDON="$addon"
 export LD_PRELOAD="$asan_rt $ubsan_rt"
 # detect_leaks=0: Node and V8 deliberately leave memory allocated at exit
 #   (isolates, the platform, static caches), so LeakSanitizer would report them
-#   on every process; the addon's own leaks are tested by test/leaks.test.ts.
+#   on every process; the addon's own leaks are tested by test/reactor/leaks.test.ts.
 # quarantine_size_mb=8: freed memory stays poisoned for a while (to catch a
 #   use after free) in a quarantine small enough that RSS settles within the
 #   warm-up of the RSS check in leaks.test.ts (the default, 256 MB, grows
@@ -51,7 +51,7 @@ export ASAN_OPTIONS="detect_leaks=0:quarantine_size_mb=8:halt_on_error=1:log_pat
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # The stress tests (1,000 clients, 100,000 connection cycles) run at full size
 # here too (about 10 s more than without sanitizers); on a slow machine set
-# POSIX_SOCKETS_STRESS_SCALE (e.g. 0.2) to scale them down (test/stress.ts).
+# POSIX_SOCKETS_STRESS_SCALE (e.g. 0.2) to scale them down (test/support/stress.ts).
 
 echo "test:asan: $addon"
 echo "test:asan: LD_PRELOAD=$LD_PRELOAD"

@@ -10,8 +10,8 @@ export type Callback = (ret: number, err: number, outlen: number) => void;
 type View = ArrayBufferView;
 
 export interface Addon {
-  /** [0]: errno of the last failing sync call; [1]: a length written back through a pointer. */
-  cell: Int32Array;
+  /** What the last sync call left besides its result: `lastCall[ERRNO_SLOT]`, `lastCall[OUTLEN_SLOT]`. */
+  lastCall: Int32Array;
   constants: Record<string, number>;
   layout: Record<string, number>;
   in6addr_any: Uint8Array;
@@ -95,3 +95,8 @@ function locate(): string {
 
 export const addonPath = locate();
 export const addon: Addon = createRequire(import.meta.url)(addonPath);
+
+/** Slots of `addon.lastCall` (native/addon.h): errno of the last failing sync call… */
+export const ERRNO_SLOT = 0;
+/** …and the socklen_t a call wrote back through its length pointer. */
+export const OUTLEN_SLOT = 1;

@@ -1,14 +1,16 @@
 // How a blocking call is made and awaited, shared by every module of calls:
 // the sync twins' errno, the options of the awaited forms, and the Promise
 // that settles with C's result and errno.
-import { addon, type Callback } from './addon.js';
+import { addon, ERRNO_SLOT, type Callback } from './addon.js';
 import { setErrno } from './errno.js';
 import * as v from './validate.js';
-export const cell = addon.cell;
 
-/** A sync twin's result: -1 sets errno from the addon's cell. */
-export function sync(r: number): number {
-  if (r === -1) setErrno(cell[0]);
+/** What the last sync call left besides its result (addon.ts's slots). */
+export const lastCall = addon.lastCall;
+
+/** Returns a sync call's result; when it failed (-1), first sets `errno` to the value the native call saved. */
+export function withErrno(r: number): number {
+  if (r === -1) setErrno(lastCall[ERRNO_SLOT]);
   return r;
 }
 

@@ -1,5 +1,5 @@
 // inet_pton(3) and inet_ntop(3): the C library's own parser and printer.
-import { addon } from './addon.js';
+import { addon, ERRNO_SLOT } from './addon.js';
 import { setErrno } from './errno.js';
 import * as v from './validate.js';
 import type { HasBytes } from './validate.js';
@@ -14,7 +14,7 @@ export function inet_pton(af: number, src: string, dst: HasBytes | ArrayBufferVi
   if (typeof src !== 'string') throw new TypeError(`inet_pton(): argument 'src' must be a string, got ${v.describe(src)}`);
   const bytes = v.memory('inet_pton', 'dst', dst);
   const r = addon.inet_pton(af, src, bytes);
-  if (r === -1) setErrno(addon.cell[0]);
+  if (r === -1) setErrno(addon.lastCall[ERRNO_SLOT]);
   return r;
 }
 
@@ -28,6 +28,6 @@ export function inet_ntop(af: number, src: HasBytes | ArrayBufferView, size?: nu
   const bytes = v.memory('inet_ntop', 'src', src);
   if (size !== undefined) v.socklen('inet_ntop', 'size', size);
   const r = addon.inet_ntop(af, bytes, size);
-  if (r === null) setErrno(addon.cell[0]);
+  if (r === null) setErrno(addon.lastCall[ERRNO_SLOT]);
   return r;
 }

@@ -10,12 +10,12 @@
 // what the kernel wrote before the Promise settles; a zero timeout cannot wait
 // and is made at once. Results and errno are C's.
 import { addon } from './addon.js';
-import { queue, sync, type BlockingOptions } from './blocking.js';
+import { FD_SETSIZE } from './constant-names.js';
+import { queue, withErrno, type BlockingOptions } from './blocking.js';
 import { CStruct, type timeval } from './structs.js';
 import * as v from './validate.js';
 
 const layout = addon.multiplexLayout;
-const c = addon.constants;
 
 function L(key: string): number {
   const n = layout[key];
@@ -25,56 +25,6 @@ function L(key: string): number {
 
 const field = (type: string, name: string) => ({ offset: L(`${type}.${name}`), size: L(`${type}.${name}.size`) });
 const hostLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-// ---------------------------------------------------------------------------
-// Constants (from the headers; the Linux-only ones are undefined elsewhere)
-
-export const FD_SETSIZE: number = c.FD_SETSIZE;
-export const POLLIN: number = c.POLLIN;
-export const POLLPRI: number = c.POLLPRI;
-export const POLLOUT: number = c.POLLOUT;
-export const POLLERR: number = c.POLLERR;
-export const POLLHUP: number = c.POLLHUP;
-export const POLLNVAL: number = c.POLLNVAL;
-export const POLLRDNORM: number | undefined = c.POLLRDNORM;
-export const POLLRDBAND: number | undefined = c.POLLRDBAND;
-export const POLLWRNORM: number | undefined = c.POLLWRNORM;
-export const POLLWRBAND: number | undefined = c.POLLWRBAND;
-export const POLLMSG: number | undefined = c.POLLMSG;
-export const POLLRDHUP: number | undefined = c.POLLRDHUP;
-export const SIG_BLOCK: number = c.SIG_BLOCK;
-export const SIG_UNBLOCK: number = c.SIG_UNBLOCK;
-export const SIG_SETMASK: number = c.SIG_SETMASK;
-export const SIGHUP: number = c.SIGHUP;
-export const SIGINT: number = c.SIGINT;
-export const SIGQUIT: number = c.SIGQUIT;
-export const SIGPIPE: number = c.SIGPIPE;
-export const SIGALRM: number = c.SIGALRM;
-export const SIGTERM: number = c.SIGTERM;
-export const SIGUSR1: number = c.SIGUSR1;
-export const SIGUSR2: number = c.SIGUSR2;
-export const SIGCHLD: number = c.SIGCHLD;
-export const SIGIO: number | undefined = c.SIGIO;
-export const SIGURG: number | undefined = c.SIGURG;
-export const EPOLLIN: number | undefined = c.EPOLLIN;
-export const EPOLLPRI: number | undefined = c.EPOLLPRI;
-export const EPOLLOUT: number | undefined = c.EPOLLOUT;
-export const EPOLLRDNORM: number | undefined = c.EPOLLRDNORM;
-export const EPOLLRDBAND: number | undefined = c.EPOLLRDBAND;
-export const EPOLLWRNORM: number | undefined = c.EPOLLWRNORM;
-export const EPOLLWRBAND: number | undefined = c.EPOLLWRBAND;
-export const EPOLLMSG: number | undefined = c.EPOLLMSG;
-export const EPOLLERR: number | undefined = c.EPOLLERR;
-export const EPOLLHUP: number | undefined = c.EPOLLHUP;
-export const EPOLLRDHUP: number | undefined = c.EPOLLRDHUP;
-export const EPOLLEXCLUSIVE: number | undefined = c.EPOLLEXCLUSIVE;
-export const EPOLLWAKEUP: number | undefined = c.EPOLLWAKEUP;
-export const EPOLLONESHOT: number | undefined = c.EPOLLONESHOT;
-export const EPOLLET: number | undefined = c.EPOLLET;
-export const EPOLL_CLOEXEC: number | undefined = c.EPOLL_CLOEXEC;
-export const EPOLL_CTL_ADD: number | undefined = c.EPOLL_CTL_ADD;
-export const EPOLL_CTL_DEL: number | undefined = c.EPOLL_CTL_DEL;
-export const EPOLL_CTL_MOD: number | undefined = c.EPOLL_CTL_MOD;
 
 // ---------------------------------------------------------------------------
 // Arrays of structs
@@ -97,7 +47,8 @@ export function array<T extends CStruct>(type: StructType<T>, n: number): CArray
   if (typeof type !== 'function' || typeof type.SIZE !== 'number') {
     throw new TypeError(`array(): argument 'type' must be a struct class, got ${v.describe(type)}`);
   }
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0x7fffffff) {
+  if (typeof n !== 'number') throw new TypeError(`array(): argument 'n' must be a number, got ${v.describe(n)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) {
     throw new RangeError(`array(): argument 'n' must be an integer from 0 to 2147483647, got ${String(n)}`);
   }
   const bytes = new Uint8Array(type.SIZE * n);
@@ -199,30 +150,30 @@ function sigset(fn: string, set: unknown): Uint8Array {
 
 /** sigemptyset(3): the C library's own function on `set`. */
 export function sigemptyset(set: sigset_t): number {
-  return sync(addon.sigemptyset(sigset('sigemptyset', set)));
+  return withErrno(addon.sigemptyset(sigset('sigemptyset', set)));
 }
 
 /** sigfillset(3). */
 export function sigfillset(set: sigset_t): number {
-  return sync(addon.sigfillset(sigset('sigfillset', set)));
+  return withErrno(addon.sigfillset(sigset('sigfillset', set)));
 }
 
 /** sigaddset(3): -1 and EINVAL for a number that is not a signal, as in C. */
 export function sigaddset(set: sigset_t, signum: number): number {
   const b = sigset('sigaddset', set);
-  return sync(addon.sigaddset(b, v.int('sigaddset', 'signum', signum)));
+  return withErrno(addon.sigaddset(b, v.int('sigaddset', 'signum', signum)));
 }
 
 /** sigdelset(3). */
 export function sigdelset(set: sigset_t, signum: number): number {
   const b = sigset('sigdelset', set);
-  return sync(addon.sigdelset(b, v.int('sigdelset', 'signum', signum)));
+  return withErrno(addon.sigdelset(b, v.int('sigdelset', 'signum', signum)));
 }
 
 /** sigismember(3): 1, 0, or -1 and EINVAL. */
 export function sigismember(set: sigset_t, signum: number): number {
   const b = sigset('sigismember', set);
-  return sync(addon.sigismember(b, v.int('sigismember', 'signum', signum)));
+  return withErrno(addon.sigismember(b, v.int('sigismember', 'signum', signum)));
 }
 
 // ---------------------------------------------------------------------------
@@ -344,6 +295,16 @@ function arrayArg(fn: string, name: string, x: unknown, count: number, countName
   return bytes;
 }
 
+/**
+ * A timeout struct pointer: a struct, or null (C's NULL: wait for ever). Left
+ * out (undefined) is an error, not NULL: C has no optional arguments, and a
+ * forgotten timeout must not wait for ever.
+ */
+function timeoutArg(fn: string, name: string, x: unknown, type: { SIZE: number; name: string }): ArrayBufferView | null {
+  if (x === undefined) throw new TypeError(`${fn}(): argument '${name}' must be a ${type.name} or null (NULL: wait for ever), got undefined`);
+  return structArg(fn, name, x, type);
+}
+
 function nfdsArg(fn: string, nfds: unknown): number {
   v.int(fn, 'nfds', nfds);
   if ((nfds as number) > FD_SETSIZE) {
@@ -369,15 +330,15 @@ const TIMEVAL = { SIZE: addon.layout.sizeof_timeval, name: 'timeval' };
  */
 export function select(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: timeval | null, options?: BlockingOptions): Promise<number> {
   const [n, r, w, e] = selectArgs('select', nfds, readfds, writefds, exceptfds);
-  const t = structArg('select', 'timeout', timeout, TIMEVAL);
+  const t = timeoutArg('select', 'timeout', timeout, TIMEVAL);
   return queue('select', options, (cb) => addon.select(n, r, w, e, t, cb));
 }
 
 /** select(2), on the calling thread. */
 export function selectSync(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: timeval | null): number {
   const [n, r, w, e] = selectArgs('selectSync', nfds, readfds, writefds, exceptfds);
-  const t = structArg('selectSync', 'timeout', timeout, TIMEVAL);
-  return sync(addon.selectSync(n, r, w, e, t));
+  const t = timeoutArg('selectSync', 'timeout', timeout, TIMEVAL);
+  return withErrno(addon.selectSync(n, r, w, e, t));
 }
 
 /**
@@ -386,7 +347,7 @@ export function selectSync(nfds: number, readfds: fd_set | null, writefds: fd_se
  */
 export function pselect(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: timespec | null, sigmask: sigset_t | null, options?: BlockingOptions): Promise<number> {
   const [n, r, w, e] = selectArgs('pselect', nfds, readfds, writefds, exceptfds);
-  const t = structArg('pselect', 'timeout', timeout, timespec);
+  const t = timeoutArg('pselect', 'timeout', timeout, timespec);
   const m = structArg('pselect', 'sigmask', sigmask, sigset_t);
   return queue('pselect', options, (cb) => addon.pselect(n, r, w, e, t, m, cb));
 }
@@ -394,9 +355,9 @@ export function pselect(nfds: number, readfds: fd_set | null, writefds: fd_set |
 /** pselect(2), on the calling thread. */
 export function pselectSync(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: timespec | null, sigmask: sigset_t | null): number {
   const [n, r, w, e] = selectArgs('pselectSync', nfds, readfds, writefds, exceptfds);
-  const t = structArg('pselectSync', 'timeout', timeout, timespec);
+  const t = timeoutArg('pselectSync', 'timeout', timeout, timespec);
   const m = structArg('pselectSync', 'sigmask', sigmask, sigset_t);
-  return sync(addon.pselectSync(n, r, w, e, t, m));
+  return withErrno(addon.pselectSync(n, r, w, e, t, m));
 }
 
 // ---------------------------------------------------------------------------
@@ -433,7 +394,7 @@ export function poll(fds: PollfdArg, nfds: number, timeout: number, options?: Bl
 export function pollSync(fds: PollfdArg, nfds: number, timeout: number): number {
   const [f, n] = pollArgs('pollSync', fds, nfds);
   v.int('pollSync', 'timeout', timeout);
-  return sync(addon.pollSync(f, n, timeout));
+  return withErrno(addon.pollSync(f, n, timeout));
 }
 
 /** ppoll(2) (Linux): poll with a timespec timeout (null: for ever) and a signal mask. Undefined elsewhere. */
@@ -441,7 +402,7 @@ export const ppoll: ((fds: PollfdArg, nfds: number, tmo_p: timespec | null, sigm
   addon.ppoll &&
   ((fds, nfds, tmo_p, sigmask, options) => {
     const [f, n] = pollArgs('ppoll', fds, nfds);
-    const t = structArg('ppoll', 'tmo_p', tmo_p, timespec);
+    const t = timeoutArg('ppoll', 'tmo_p', tmo_p, timespec);
     const m = structArg('ppoll', 'sigmask', sigmask, sigset_t);
     return queue('ppoll', options, (cb) => addon.ppoll!(f, n, t, m, cb));
   });
@@ -451,9 +412,9 @@ export const ppollSync: ((fds: PollfdArg, nfds: number, tmo_p: timespec | null, 
   addon.ppollSync &&
   ((fds, nfds, tmo_p, sigmask) => {
     const [f, n] = pollArgs('ppollSync', fds, nfds);
-    const t = structArg('ppollSync', 'tmo_p', tmo_p, timespec);
+    const t = timeoutArg('ppollSync', 'tmo_p', tmo_p, timespec);
     const m = structArg('ppollSync', 'sigmask', sigmask, sigset_t);
-    return sync(addon.ppollSync!(f, n, t, m));
+    return withErrno(addon.ppollSync!(f, n, t, m));
   });
 
 // ---------------------------------------------------------------------------
@@ -464,11 +425,11 @@ export type EpollEventsArg = CArray<epoll_event> | epoll_event | ArrayBufferView
 
 /** epoll_create(2) (Linux): a new epoll instance; `size` must be positive and is otherwise ignored. */
 export const epoll_create: ((size: number) => number) | undefined =
-  addon.epoll_create && ((size) => sync(addon.epoll_create!(v.int('epoll_create', 'size', size))));
+  addon.epoll_create && ((size) => withErrno(addon.epoll_create!(v.int('epoll_create', 'size', size))));
 
 /** epoll_create1(2) (Linux): a new epoll instance; `flags` 0 or EPOLL_CLOEXEC. */
 export const epoll_create1: ((flags: number) => number) | undefined =
-  addon.epoll_create1 && ((flags) => sync(addon.epoll_create1!(v.int('epoll_create1', 'flags', flags))));
+  addon.epoll_create1 && ((flags) => withErrno(addon.epoll_create1!(v.int('epoll_create1', 'flags', flags))));
 
 /** epoll_ctl(2) (Linux): adds (EPOLL_CTL_ADD), changes (MOD) or removes (DEL) `fd`'s entry; `event` may be null for DEL. */
 export const epoll_ctl: ((epfd: number, op: number, fd: number, event: epoll_event | null) => number) | undefined =
@@ -477,7 +438,7 @@ export const epoll_ctl: ((epfd: number, op: number, fd: number, event: epoll_eve
     v.int('epoll_ctl', 'epfd', epfd);
     v.int('epoll_ctl', 'op', op);
     v.int('epoll_ctl', 'fd', fd);
-    return sync(addon.epoll_ctl!(epfd, op, fd, structArg('epoll_ctl', 'event', event, epoll_event)));
+    return withErrno(addon.epoll_ctl!(epfd, op, fd, structArg('epoll_ctl', 'event', event, epoll_event)));
   });
 
 function waitArgs(fn: string, epfd: unknown, events: unknown, maxevents: unknown, timeout: unknown): ArrayBufferView {
@@ -504,7 +465,7 @@ export const epoll_waitSync: ((epfd: number, events: EpollEventsArg, maxevents: 
   addon.epoll_waitSync &&
   ((epfd, events, maxevents, timeout) => {
     const ev = waitArgs('epoll_waitSync', epfd, events, maxevents, timeout);
-    return sync(addon.epoll_waitSync!(epfd, ev, maxevents, timeout));
+    return withErrno(addon.epoll_waitSync!(epfd, ev, maxevents, timeout));
   });
 
 /** epoll_pwait(2) (Linux): epoll_wait with a signal mask (null: the thread's own). */
@@ -522,5 +483,5 @@ export const epoll_pwaitSync: ((epfd: number, events: EpollEventsArg, maxevents:
   ((epfd, events, maxevents, timeout, sigmask) => {
     const ev = waitArgs('epoll_pwaitSync', epfd, events, maxevents, timeout);
     const m = structArg('epoll_pwaitSync', 'sigmask', sigmask, sigset_t);
-    return sync(addon.epoll_pwaitSync!(epfd, ev, maxevents, timeout, m));
+    return withErrno(addon.epoll_pwaitSync!(epfd, ev, maxevents, timeout, m));
   });

@@ -9,7 +9,8 @@ import { describe } from './validate.js';
 const layout = addon.layout;
 const hostLE = endianness() === 'LE';
 
-function L(key: string): number {
+/** A struct offset or size the addon measured from the system headers, e.g. `sockaddr_in.sin_port`; a missing one is a build error, not a default. */
+function layoutOf(key: string): number {
   const v = layout[key];
   if (v === undefined) throw new Error(`posix-sockets: the addon reports no layout for ${key}`);
   return v;
@@ -21,7 +22,7 @@ interface Field {
 }
 
 function field(type: string, name: string): Field {
-  return { offset: L(`${type}.${name}`), size: L(`${type}.${name}.size`) };
+  return { offset: layoutOf(`${type}.${name}`), size: layoutOf(`${type}.${name}.size`) };
 }
 
 function optionalField(type: string, name: string): Field | undefined {
@@ -115,7 +116,7 @@ export abstract class CStruct {
 // ---------------------------------------------------------------------------
 // Addresses
 
-const IN_ADDR = { size: L('sizeof_in_addr'), s_addr: field('in_addr', 's_addr') };
+const IN_ADDR = { size: layoutOf('sizeof_in_addr'), s_addr: field('in_addr', 's_addr') };
 
 /** struct in_addr: `s_addr` is the IPv4 address in network byte order. */
 export class in_addr extends CStruct {
@@ -131,7 +132,7 @@ export class in_addr extends CStruct {
   }
 }
 
-const IN6_ADDR_SIZE = L('sizeof_in6_addr');
+const IN6_ADDR_SIZE = layoutOf('sizeof_in6_addr');
 
 /** struct in6_addr: `s6_addr` is its 16 bytes. */
 export class in6_addr extends CStruct {
@@ -152,7 +153,7 @@ function copyInto(target: Uint8Array, src: unknown, type: abstract new (...args:
 }
 
 const SA = {
-  size: L('sizeof_sockaddr'),
+  size: layoutOf('sizeof_sockaddr'),
   sa_family: field('sockaddr', 'sa_family'),
   sa_data: field('sockaddr', 'sa_data'),
   sa_len: optionalField('sockaddr', 'sa_len'),
@@ -184,7 +185,7 @@ export class sockaddr extends CStruct {
 }
 
 const SIN = {
-  size: L('sizeof_sockaddr_in'),
+  size: layoutOf('sizeof_sockaddr_in'),
   sin_family: field('sockaddr_in', 'sin_family'),
   sin_port: field('sockaddr_in', 'sin_port'),
   sin_addr: field('sockaddr_in', 'sin_addr'),
@@ -230,7 +231,7 @@ export class sockaddr_in extends CStruct {
 }
 
 const SIN6 = {
-  size: L('sizeof_sockaddr_in6'),
+  size: layoutOf('sizeof_sockaddr_in6'),
   sin6_family: field('sockaddr_in6', 'sin6_family'),
   sin6_port: field('sockaddr_in6', 'sin6_port'),
   sin6_flowinfo: field('sockaddr_in6', 'sin6_flowinfo'),
@@ -290,7 +291,7 @@ export class sockaddr_in6 extends CStruct {
 }
 
 const SUN = {
-  size: L('sizeof_sockaddr_un'),
+  size: layoutOf('sizeof_sockaddr_un'),
   sun_family: field('sockaddr_un', 'sun_family'),
   sun_path: field('sockaddr_un', 'sun_path'),
   sun_len: optionalField('sockaddr_un', 'sun_len'),
@@ -340,7 +341,7 @@ export class sockaddr_un extends CStruct {
 }
 
 const SS = {
-  size: L('sizeof_sockaddr_storage'),
+  size: layoutOf('sizeof_sockaddr_storage'),
   ss_family: field('sockaddr_storage', 'ss_family'),
   ss_len: optionalField('sockaddr_storage', 'ss_len'),
 };
@@ -366,7 +367,7 @@ export class sockaddr_storage extends CStruct {
 // ---------------------------------------------------------------------------
 // Option values
 
-const TV = { size: L('sizeof_timeval'), tv_sec: field('timeval', 'tv_sec'), tv_usec: field('timeval', 'tv_usec') };
+const TV = { size: layoutOf('sizeof_timeval'), tv_sec: field('timeval', 'tv_sec'), tv_usec: field('timeval', 'tv_usec') };
 
 /** struct timeval, for SO_RCVTIMEO and SO_SNDTIMEO. */
 export class timeval extends CStruct {
@@ -388,7 +389,7 @@ export class timeval extends CStruct {
   }
 }
 
-const LG = { size: L('sizeof_linger'), l_onoff: field('linger', 'l_onoff'), l_linger: field('linger', 'l_linger') };
+const LG = { size: layoutOf('sizeof_linger'), l_onoff: field('linger', 'l_onoff'), l_linger: field('linger', 'l_linger') };
 
 /** struct linger, for SO_LINGER. */
 export class linger extends CStruct {
@@ -410,7 +411,7 @@ export class linger extends CStruct {
   }
 }
 
-const INT_SIZE = L('sizeof_int');
+const INT_SIZE = layoutOf('sizeof_int');
 
 /** A C `int` in memory, for socket options: `setsockopt(s, SOL_SOCKET, SO_REUSEADDR, optval, sizeof(optval))`. */
 export class c_int extends CStruct {

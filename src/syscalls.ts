@@ -7,9 +7,9 @@
 // The calls that can block return a Promise: the syscall is made once it
 // cannot block, so the event loop stays free (docs/threading.md); each has a
 // *Sync twin that makes the identical syscall on the calling thread, blocking.
-import { addon } from './addon.js';
+import { addon, OUTLEN_SLOT } from './addon.js';
 import { errno } from './errno.js';
-import { cell, queue, sync, type BlockingOptions } from './blocking.js';
+import { lastCall, queue, withErrno, type BlockingOptions } from './blocking.js';
 import * as v from './validate.js';
 import type { HasBytes, LengthRef } from './validate.js';
 import * as t from './trace.js';
@@ -57,7 +57,7 @@ export function socket(domain: number, type: number, protocol: number): number {
   v.int('socket', 'domain', domain);
   v.int('socket', 'type', type);
   v.int('socket', 'protocol', protocol);
-  const r = sync(addon.socket(domain, type, protocol));
+  const r = withErrno(addon.socket(domain, type, protocol));
   if (t.tracing) t.emit('socket', [t.fmtFamily(domain), t.fmtType(type), String(protocol)], r, errno);
   return r;
 }
@@ -66,7 +66,7 @@ export function socket(domain: number, type: number, protocol: number): number {
 export function bind(sockfd: number, addr: SockaddrArg | null, addrlen: number): number {
   v.int('bind', 'sockfd', sockfd);
   const [bytes, len] = addrIn('bind', addr, addrlen);
-  const r = sync(addon.bind(sockfd, bytes, len));
+  const r = withErrno(addon.bind(sockfd, bytes, len));
   if (t.tracing) t.emit('bind', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, errno);
   return r;
 }
@@ -75,7 +75,7 @@ export function bind(sockfd: number, addr: SockaddrArg | null, addrlen: number):
 export function listen(sockfd: number, backlog: number): number {
   v.int('listen', 'sockfd', sockfd);
   v.int('listen', 'backlog', backlog);
-  const r = sync(addon.listen(sockfd, backlog));
+  const r = withErrno(addon.listen(sockfd, backlog));
   if (t.tracing) t.emit('listen', [String(sockfd), String(backlog)], r, errno);
   return r;
 }
@@ -83,7 +83,7 @@ export function listen(sockfd: number, backlog: number): number {
 /** close(2): releases the descriptor. */
 export function close(fd: number): number {
   v.int('close', 'fd', fd);
-  const r = sync(addon.close(fd));
+  const r = withErrno(addon.close(fd));
   if (t.tracing) t.emit('close', [String(fd)], r, errno);
   return r;
 }
@@ -92,7 +92,7 @@ export function close(fd: number): number {
 export function shutdown(sockfd: number, how: number): number {
   v.int('shutdown', 'sockfd', sockfd);
   v.int('shutdown', 'how', how);
-  const r = sync(addon.shutdown(sockfd, how));
+  const r = withErrno(addon.shutdown(sockfd, how));
   if (t.tracing) t.emit('shutdown', [String(sockfd), t.fmtHow(how)], r, errno);
   return r;
 }
@@ -107,7 +107,7 @@ export function setsockopt(sockfd: number, level: number, optname: number, optva
   v.int('setsockopt', 'optname', optname);
   const bytes = v.optionalMemory('setsockopt', 'optval', optval);
   const len = bytes === null ? v.socklen('setsockopt', 'optlen', optlen) : v.length('setsockopt', 'optlen', optlen, bytes.byteLength, 'optval');
-  const r = sync(addon.setsockopt(sockfd, level, optname, bytes, len));
+  const r = withErrno(addon.setsockopt(sockfd, level, optname, bytes, len));
   if (t.tracing) t.emit('setsockopt', [String(sockfd), t.fmtLevel(level), t.fmtOptname(level, optname), fmtOptval(bytes, len), String(len)], r, errno);
   return r;
 }
@@ -120,8 +120,8 @@ export function getsockopt(sockfd: number, level: number, optname: number, optva
   const bytes = v.memory('getsockopt', 'optval', optval);
   const ref = v.lengthRef('getsockopt', 'optlen', optlen, false)!;
   const before = v.length('getsockopt', 'optlen.value', ref.value, bytes.byteLength, 'optval');
-  const r = sync(addon.getsockopt(sockfd, level, optname, bytes, before));
-  setOut(ref, r, cell[1]);
+  const r = withErrno(addon.getsockopt(sockfd, level, optname, bytes, before));
+  setOut(ref, r, lastCall[OUTLEN_SLOT]);
   if (t.tracing) t.emit('getsockopt', [String(sockfd), t.fmtLevel(level), t.fmtOptname(level, optname), r === -1 ? '0x...' : fmtOptval(bytes, ref.value), fmtRef(ref, before)], r, errno);
   return r;
 }
@@ -137,8 +137,8 @@ function nameCall(fn: 'getsockname' | 'getpeername', sockfd: number, addr: Socka
   const bytes = v.memory(fn, 'addr', addr);
   const ref = v.lengthRef(fn, 'addrlen', addrlen, false)!;
   const before = v.length(fn, 'addrlen.value', ref.value, bytes.byteLength, 'addr');
-  const r = sync(addon[fn](sockfd, bytes, before));
-  setOut(ref, r, cell[1]);
+  const r = withErrno(addon[fn](sockfd, bytes, before));
+  setOut(ref, r, lastCall[OUTLEN_SLOT]);
   if (t.tracing) t.emit(fn, [String(sockfd), r === -1 ? '0x...' : t.fmtSockaddr(bytes, Math.min(before, ref.value)), fmtRef(ref, before)], r, errno);
   return r;
 }
@@ -158,13 +158,13 @@ export function fcntl(fd: number, cmd: number, arg?: number): number {
   v.int('fcntl', 'fd', fd);
   v.int('fcntl', 'cmd', cmd);
   if (arg !== undefined) v.int('fcntl', 'arg', arg);
-  const r = sync(addon.fcntl(fd, cmd, arg));
+  const r = withErrno(addon.fcntl(fd, cmd, arg));
   if (t.tracing) t.emit('fcntl', [String(fd), t.fmtCmd(cmd), ...(arg === undefined ? [] : [String(arg)])], r, errno);
   return r;
 }
 
 // ---------------------------------------------------------------------------
-// Calls that can block: Promise form (threadpool) and Sync twin
+// Calls that can block: Promise form (the library's reactor, not the libuv threadpool) and Sync twin
 
 function acceptArgs(fn: string, sockfd: number, addr: unknown, addrlen: unknown) {
   v.int(fn, 'sockfd', sockfd);
@@ -193,8 +193,8 @@ export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: Length
 /** accept(2), on the calling thread. */
 export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null): number {
   const [bytes, ref, before] = acceptArgs('acceptSync', sockfd, addr, addrlen);
-  const r = sync(addon.acceptSync(sockfd, bytes, before));
-  setOut(ref, r, cell[1]);
+  const r = withErrno(addon.acceptSync(sockfd, bytes, before));
+  setOut(ref, r, lastCall[OUTLEN_SLOT]);
   if (t.tracing) traceAccept('accept', sockfd, bytes, ref, before, r, errno);
   return r;
 }
@@ -222,8 +222,8 @@ export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: L
   ((sockfd, addr, addrlen, flags) => {
     const [bytes, ref, before] = acceptArgs('accept4Sync', sockfd, addr, addrlen);
     v.int('accept4Sync', 'flags', flags);
-    const r = sync(addon.accept4Sync!(sockfd, bytes, before, flags));
-    setOut(ref, r, cell[1]);
+    const r = withErrno(addon.accept4Sync!(sockfd, bytes, before, flags));
+    setOut(ref, r, lastCall[OUTLEN_SLOT]);
     if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, errno, [t.fmtType(flags)]);
     return r;
   });
@@ -245,7 +245,7 @@ export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: numbe
 export function connectSync(sockfd: number, addr: SockaddrArg | null, addrlen: number): number {
   v.int('connectSync', 'sockfd', sockfd);
   const [bytes, len] = addrIn('connectSync', addr, addrlen);
-  const r = sync(addon.connectSync(sockfd, bytes, len));
+  const r = withErrno(addon.connectSync(sockfd, bytes, len));
   if (t.tracing) t.emit('connect', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, errno);
   return r;
 }
@@ -273,7 +273,7 @@ export function send(sockfd: number, buf: SendData, len: number, flags: number, 
 /** send(2), on the calling thread. */
 export function sendSync(sockfd: number, buf: SendData, len: number, flags: number): number {
   const bytes = sendArgs('sendSync', sockfd, buf, len, flags);
-  const r = sync(addon.sendSync(sockfd, bytes, len, flags));
+  const r = withErrno(addon.sendSync(sockfd, bytes, len, flags));
   if (t.tracing) t.emit('send', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags)], r, errno);
   return r;
 }
@@ -295,7 +295,7 @@ export function sendto(sockfd: number, buf: SendData, len: number, flags: number
 export function sendtoSync(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number): number {
   const bytes = sendArgs('sendtoSync', sockfd, buf, len, flags);
   const [a, alen] = addrIn('sendtoSync', dest_addr, addrlen, 'dest_addr');
-  const r = sync(addon.sendtoSync(sockfd, bytes, len, flags, a, alen));
+  const r = withErrno(addon.sendtoSync(sockfd, bytes, len, flags, a, alen));
   if (t.tracing) t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, errno);
   return r;
 }
@@ -325,7 +325,7 @@ export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: n
 /** recv(2), on the calling thread. */
 export function recvSync(sockfd: number, buf: ArrayBufferView, len: number, flags: number): number {
   const bytes = recvArgs('recvSync', sockfd, buf, len, flags);
-  const r = sync(addon.recvSync(sockfd, bytes, len, flags));
+  const r = withErrno(addon.recvSync(sockfd, bytes, len, flags));
   if (t.tracing) t.emit('recv', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags)], r, errno);
   return r;
 }
@@ -349,8 +349,8 @@ export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flag
 export function recvfromSync(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null): number {
   const bytes = recvArgs('recvfromSync', sockfd, buf, len, flags);
   const [a, ref, before] = addrOut('recvfromSync', src_addr, addrlen, 'src_addr');
-  const r = sync(addon.recvfromSync(sockfd, bytes, len, flags, a, before));
-  setOut(ref, r, cell[1]);
+  const r = withErrno(addon.recvfromSync(sockfd, bytes, len, flags, a, before));
+  setOut(ref, r, lastCall[OUTLEN_SLOT]);
   if (t.tracing) t.emit('recvfrom', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags), r === -1 || ref === null ? (a === null ? 'NULL' : '0x...') : t.fmtSockaddr(a, Math.min(before ?? 0, ref.value)), fmtRef(ref, before)], r, errno);
   return r;
 }

@@ -16,7 +16,8 @@ import { endianness } from 'node:os';
 import { addon } from './addon.js';
 
 const c = addon.constants;
-const L = addon.layout;
+/** Struct offsets and sizes from the system headers (addon.layout). */
+const layout = addon.layout;
 const hostLE = endianness() === 'LE';
 
 /** @internal Read by the call wrappers before formatting anything. */
@@ -36,7 +37,8 @@ function namesWithPrefix(prefix: string, exclude: string[] = []): Map<number, st
 }
 
 const families = namesWithPrefix('AF_', ['AF_LOCAL']);
-const errnoNames = namesWithPrefix('E', ['EWOULDBLOCK', 'ENOTSUP']);
+// E* names other than errno's: epoll's flags (EPOLLIN is 1, as EPERM is).
+const errnoNames = namesWithPrefix('E', ['EWOULDBLOCK', 'ENOTSUP', ...Object.keys(c).filter((k) => k.startsWith('EPOLL'))]);
 const msgFlags = namesWithPrefix('MSG_');
 const shutHow = namesWithPrefix('SHUT_');
 const levels = new Map<number, string>([
@@ -144,29 +146,29 @@ function u16(bytes: Uint8Array, off: number, size: number): number {
 export function fmtSockaddr(bytes: ArrayBufferView | null, len: number): string {
   if (bytes === null) return 'NULL';
   const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, len));
-  const famOff = L['sockaddr.sa_family'];
-  const famSize = L['sockaddr.sa_family.size'];
+  const famOff = layout['sockaddr.sa_family'];
+  const famSize = layout['sockaddr.sa_family.size'];
   if (u8.byteLength < famOff + famSize) return '{...}';
   const family = u16(u8, famOff, famSize);
   const fam = `sa_family=${fmtFamily(family)}`;
   const be = (off: number) => (u8[off] << 8) | u8[off + 1];
-  if (family === c.AF_INET && u8.byteLength >= L.sizeof_sockaddr_in) {
-    const port = be(L['sockaddr_in.sin_port']);
-    const a = L['sockaddr_in.sin_addr'];
+  if (family === c.AF_INET && u8.byteLength >= layout.sizeof_sockaddr_in) {
+    const port = be(layout['sockaddr_in.sin_port']);
+    const a = layout['sockaddr_in.sin_addr'];
     const ip = addon.inet_ntop(c.AF_INET, u8.subarray(a, a + 4));
     return `{${fam}, sin_port=htons(${port}), sin_addr=inet_addr("${ip}")}`;
   }
-  if (family === c.AF_INET6 && u8.byteLength >= L.sizeof_sockaddr_in6) {
-    const port = be(L['sockaddr_in6.sin6_port']);
-    const a = L['sockaddr_in6.sin6_addr'];
+  if (family === c.AF_INET6 && u8.byteLength >= layout.sizeof_sockaddr_in6) {
+    const port = be(layout['sockaddr_in6.sin6_port']);
+    const a = layout['sockaddr_in6.sin6_addr'];
     const ip = addon.inet_ntop(c.AF_INET6, u8.subarray(a, a + 16));
     const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
-    const flow = dv.getUint32(L['sockaddr_in6.sin6_flowinfo'], false);
-    const scope = dv.getUint32(L['sockaddr_in6.sin6_scope_id'], hostLE);
+    const flow = dv.getUint32(layout['sockaddr_in6.sin6_flowinfo'], false);
+    const scope = dv.getUint32(layout['sockaddr_in6.sin6_scope_id'], hostLE);
     return `{${fam}, sin6_port=htons(${port}), sin6_flowinfo=htonl(${flow}), inet_pton(AF_INET6, "${ip}", &sin6_addr), sin6_scope_id=${scope}}`;
   }
   if (family === c.AF_UNIX) {
-    const p = L['sockaddr_un.sun_path'];
+    const p = layout['sockaddr_un.sun_path'];
     const path = u8.subarray(p);
     const end = path.indexOf(0);
     return `{${fam}, sun_path=${fmtData(path, end === -1 ? path.byteLength : end)}}`;

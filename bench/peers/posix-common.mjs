@@ -1,10 +1,9 @@
 // Setup shared by the posix-sockets peers (async and sync): the calls that
-// never block, exactly as the C peers make them.
-import {
-  socket, bind, listen, setsockopt, getsockname, sockaddr_in, socklen_t, sizeof, c_int,
-  htons, htonl, ntohs, AF_INET, SOCK_STREAM, SOMAXCONN, INADDR_LOOPBACK, IPPROTO_TCP, TCP_NODELAY,
-  errno, strerror,
-} from '../../dist/index.js';
+// never block, exactly as the C peers make them. The loopback address and
+// listener are the project's one fixture (tools/loopback.ts, built by
+// `npm run bench`'s setup into tools/dist).
+import { setsockopt, c_int, sizeof, AF_INET, SOMAXCONN, IPPROTO_TCP, TCP_NODELAY, errno, strerror } from '../../dist/index.js';
+import { listenLoopback as listener, loopback4 } from '../../tools/dist/loopback.js';
 import { fail } from './common.mjs';
 
 export function check(r, what) {
@@ -12,24 +11,18 @@ export function check(r, what) {
   return r;
 }
 
-export function loopback(port) {
-  const addr = new sockaddr_in();
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
+/** 127.0.0.1:`port`. */
+export const loopback = loopback4;
 
 const one = new c_int(1);
 export const nodelay = (fd) => check(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, one, sizeof(one)), 'setsockopt');
 
-/** A listening socket on 127.0.0.1, port chosen by the kernel. */
+/** A listening socket on 127.0.0.1, port chosen by the kernel, with the C peers' backlog. */
 export function listenLoopback() {
-  const fd = check(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-  const addr = loopback(0);
-  check(bind(fd, addr, sizeof(addr)), 'bind');
-  check(listen(fd, SOMAXCONN), 'listen');
-  const len = socklen_t(sizeof(addr));
-  check(getsockname(fd, addr, len), 'getsockname');
-  return { fd, port: ntohs(addr.sin_port) };
+  try {
+    const { fd, port } = listener(AF_INET, SOMAXCONN);
+    return { fd, port };
+  } catch (e) {
+    fail(e.message);
+  }
 }

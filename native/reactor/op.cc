@@ -1,0 +1,54 @@
+// The syscalls behind an Op: accept(2)/accept4(2), connect(2), send(2),
+// sendto(2), recv(2), recvfrom(2), made exactly as the caller asked.
+#include "op.h"
+
+#include <errno.h>
+
+#include "dispatch.h"
+
+namespace posix_sockets {
+
+ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAccept4) {
+#ifdef __linux__
+  if (useAccept4) return accept4(fd, addr, len, flags);
+#else
+  (void)flags;
+  (void)useAccept4;
+#endif
+  return accept(fd, addr, len);
+}
+
+void Perform(Op& op) {
+  sockaddr* a = op.addrPresent ? reinterpret_cast<sockaddr*>(op.addr) : nullptr;
+  switch (op.kind) {
+    case OpKind::Accept:
+      op.addrLenOut = op.addrLenIn;
+      op.ret = DoAccept(op.fd, a, op.lenPresent ? &op.addrLenOut : nullptr, op.flags, op.useAccept4);
+      break;
+    case OpKind::Connect:
+      op.ret = connect(op.fd, a, op.addrLenIn);
+      break;
+    case OpKind::Send:
+      op.ret = op.takesAddress ? sendto(op.fd, op.buf, op.len, op.flags, a, op.addrLenIn)
+                     : send(op.fd, op.buf, op.len, op.flags);
+      break;
+    case OpKind::Recv:
+      if (op.takesAddress) {
+        op.addrLenOut = op.addrLenIn;
+        op.ret = recvfrom(op.fd, op.buf, op.len, op.flags, a,
+                          op.lenPresent ? &op.addrLenOut : nullptr);
+      } else {
+        op.ret = recv(op.fd, op.buf, op.len, op.flags);
+      }
+      break;
+    case OpKind::Job:
+      op.ret = op.job->Run();
+      break;
+  }
+  op.err = op.ret == -1 ? errno : 0;
+  // A new descriptor, or a connect that changes what a send waits for.
+  if (op.kind == OpKind::Accept && op.ret >= 0) ForgetFacts(static_cast<int>(op.ret));
+  if (op.kind == OpKind::Connect) ForgetFacts(op.fd);
+}
+
+}  // namespace posix_sockets

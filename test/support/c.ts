@@ -1,0 +1,61 @@
+// The one C-compile helper: the truth a test compares with is what a C
+// program gets on this machine, compiled with the system's `cc`. A missing
+// compiler is an error, never a reason to skip.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Compiles `source` into a fresh temp dir, calls `use` with the executable's path, then removes the dir. */
+export function withCompiledC<T>(source: string, use: (exe: string) => T, flags: string[] = ['-Werror=implicit-function-declaration']): T {
+  const dir = mkdtempSync(join(tmpdir(), 'posix-sockets-c-'));
+  try {
+    const src = join(dir, 'prog.c');
+    const exe = join(dir, 'prog');
+    writeFileSync(src, source);
+    execFileSync('cc', [...flags, '-o', exe, src], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return use(exe);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Compiles a C program and runs it; returns its stdout. */
+export function runC(source: string, args: string[] = []): string {
+  return withCompiledC(source, (exe) => execFileSync(exe, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 }));
+}
+
+/** Whether `cc` compiles `source` (e.g. whether a struct has a field on this platform). */
+export function compilesC(source: string): boolean {
+  try {
+    withCompiledC(source, () => undefined, ['-c']);
+    return true;
+  } catch (e) {
+    // A compiler that cannot be run is an error, not a missing field.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw e;
+    return false;
+  }
+}
+
+/** The socket headers a C program comparing with this library includes. */
+export const C_HEADERS = [
+  'sys/types.h',
+  'sys/socket.h',
+  'netinet/in.h',
+  'netinet/tcp.h',
+  'arpa/inet.h',
+  'fcntl.h',
+  'errno.h',
+  'sys/un.h',
+  'sys/time.h',
+  'unistd.h',
+  'stdio.h',
+  'stdlib.h',
+  'string.h',
+  'stddef.h',
+  'stdint.h',
+]
+  .map((h) => `#include <${h}>`)
+  .join('\n') +
+  // I/O multiplexing (select, poll, signal masks; epoll on Linux).
+  '\n#include <sys/select.h>\n#include <poll.h>\n#include <signal.h>\n#ifdef __linux__\n#include <sys/epoll.h>\n#endif';
