@@ -11,7 +11,11 @@
         "native/reactor/dispatch.cc",
         "native/reactor/op.cc",
         "native/reactor/pool.cc",
-        "native/reactor/reactor.cc"
+        "native/reactor/reactor.cc",
+        "native/reactor/vectored.cc",
+        "native/io.cc",
+        "native/msg.cc",
+        "native/netdb.cc"
       ],
       # The constants' C++ table, generated from the one list of names
       # (native/constants.txt) before the sources compile.

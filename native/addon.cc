@@ -87,6 +87,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ExportConstants(env, exports);
   ExportCalls(env, exports);
   ExportInet(env, exports);
+  ExportIo(env, exports);
+  ExportMsg(env, exports);
+  ExportNetdb(env, exports);
   ExportMultiplex(env, exports);
   return exports;
 }

@@ -52,6 +52,9 @@ int GetInt(const Napi::CallbackInfo& info, size_t index, const char* what);
 void ExportConstants(Napi::Env env, Napi::Object exports);
 void ExportCalls(Napi::Env env, Napi::Object exports);
 void ExportInet(Napi::Env env, Napi::Object exports);
+void ExportIo(Napi::Env env, Napi::Object exports);
+void ExportMsg(Napi::Env env, Napi::Object exports);
+void ExportNetdb(Napi::Env env, Napi::Object exports);
 void ExportMultiplex(Napi::Env env, Napi::Object exports);
 
 }  // namespace posix_sockets

@@ -17,7 +17,14 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/un.h>
+// Headers of the names and structs of the rest of the socket API (netdb.h,
+// ioctl requests, iovec limits).
+#include <limits.h>
+#include <netdb.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
 #ifdef __linux__
+#include <linux/sockios.h>
 #include <sys/epoll.h>
 #endif
 
@@ -82,6 +89,47 @@ void AddLayout(Napi::Env env, Napi::Object l) {
   PS_SIZE(l, linger);
   PS_FIELD(l, linger, l_onoff);
   PS_FIELD(l, linger, l_linger);
+  PS_SIZE(l, iovec);
+  PS_FIELD(l, iovec, iov_base);
+  PS_FIELD(l, iovec, iov_len);
+  PS_SIZE(l, msghdr);
+  PS_FIELD(l, msghdr, msg_name);
+  PS_FIELD(l, msghdr, msg_namelen);
+  PS_FIELD(l, msghdr, msg_iov);
+  PS_FIELD(l, msghdr, msg_iovlen);
+  PS_FIELD(l, msghdr, msg_control);
+  PS_FIELD(l, msghdr, msg_controllen);
+  PS_FIELD(l, msghdr, msg_flags);
+  PS_SIZE(l, cmsghdr);
+  PS_FIELD(l, cmsghdr, cmsg_len);
+  PS_FIELD(l, cmsghdr, cmsg_level);
+  PS_FIELD(l, cmsghdr, cmsg_type);
+  PS_SIZE(l, addrinfo);
+  PS_FIELD(l, addrinfo, ai_flags);
+  PS_FIELD(l, addrinfo, ai_family);
+  PS_FIELD(l, addrinfo, ai_socktype);
+  PS_FIELD(l, addrinfo, ai_protocol);
+  PS_FIELD(l, addrinfo, ai_addrlen);
+  PS_FIELD(l, addrinfo, ai_addr);
+  PS_FIELD(l, addrinfo, ai_canonname);
+  PS_FIELD(l, addrinfo, ai_next);
+  PS_SIZE(l, ip_mreq);
+  PS_FIELD(l, ip_mreq, imr_multiaddr);
+  PS_FIELD(l, ip_mreq, imr_interface);
+  PS_SIZE(l, ipv6_mreq);
+  PS_FIELD(l, ipv6_mreq, ipv6mr_multiaddr);
+  PS_FIELD(l, ipv6_mreq, ipv6mr_interface);
+#ifdef __linux__
+  // Linux only: the interface by index, and the credentials of SCM_CREDENTIALS.
+  PS_SIZE(l, ip_mreqn);
+  PS_FIELD(l, ip_mreqn, imr_multiaddr);
+  PS_FIELD(l, ip_mreqn, imr_address);
+  PS_FIELD(l, ip_mreqn, imr_ifindex);
+  PS_SIZE(l, ucred);
+  PS_FIELD(l, ucred, pid);
+  PS_FIELD(l, ucred, uid);
+  PS_FIELD(l, ucred, gid);
+#endif
 #ifdef __APPLE__
   // BSD-derived systems carry the struct's length in its first byte.
   PS_FIELD(l, sockaddr, sa_len);

@@ -11,6 +11,7 @@
 // wait (a zero timeout) is made at once on the caller's memory.
 #include "addon.h"
 #include "reactor/dispatch.h"
+#include "reactor/job.h"
 #include "reactor/reactor.h"
 
 #include <errno.h>
@@ -156,6 +157,33 @@ void Release(napi_env env, napi_ref& ref) {
   ref = nullptr;
 }
 
+// A multiplexing call on a pool thread (reactor/job.h): the syscall on the
+// job's own copies of the caller's memory; Result, on the JS thread before the
+// callback, writes back what the kernel wrote. The callback gets the
+// syscall's result and errno.
+class SyscallJob : public Job {
+ public:
+  void RunOnPool() final {
+    ret_ = Call();
+    err_ = ret_ == -1 ? errno : 0;
+  }
+  long Ret() const final { return ret_; }
+  int Err() const final { return err_; }
+  Napi::Value Result(Napi::Env env) const final {
+    // Called once, on the JS thread: the write-back also releases the references.
+    const_cast<SyscallJob*>(this)->WriteBack(env, ret_, err_);
+    return env.Undefined();
+  }
+
+ protected:
+  virtual long Call() = 0;
+  virtual void WriteBack(napi_env env, long ret, int err) = 0;
+
+ private:
+  long ret_ = -1;
+  int err_ = 0;
+};
+
 Value StartPooled(const CallbackInfo& info, std::unique_ptr<Job> job, Napi::Function cb) {
   return Napi::Number::New(info.Env(), StartJob(info.Env(), std::move(job), cb));
 }
@@ -264,7 +292,7 @@ bool ZeroTimeout(const uint8_t* t, bool p) {
   return tv.tv_sec == 0 && tv.tv_usec == 0;
 }
 
-class SelectJob : public Job {
+class SelectJob : public SyscallJob {
  public:
   SelectJob(const CallbackInfo& info, const SelectArgs& a, bool p) : p_(p), nfds_(a.nfds) {
     for (int k = 0; k < 3; k++) {
@@ -282,7 +310,7 @@ class SelectJob : public Job {
     }
   }
 
-  long Run() override {
+  long Call() override {
     SelectArgs a{nfds_, {}, nullptr, hasMask_ ? reinterpret_cast<uint8_t*>(&mask_) : nullptr};
     for (int k = 0; k < 3; k++) a.sets[k] = views_[k] != nullptr ? &sets_[k] : nullptr;
     if (timeoutView_ != nullptr) a.timeout = reinterpret_cast<uint8_t*>(&timeout_);
@@ -379,7 +407,7 @@ Value PollSync(const CallbackInfo& info) { return Result(info, DoPoll(GetPollArg
 Value PpollSync(const CallbackInfo& info) { return Result(info, DoPoll(GetPollArgs(info, true), true)); }
 #endif
 
-class PollJob : public Job {
+class PollJob : public SyscallJob {
  public:
   PollJob(const CallbackInfo& info, const PollArgs& a, bool p)
       : p_(p), nfds_(a.nfds), timeout_(a.timeout), fds_(new pollfd[std::max<nfds_t>(a.nfds, 1)]) {
@@ -395,7 +423,7 @@ class PollJob : public Job {
     }
   }
 
-  long Run() override {
+  long Call() override {
     PollArgs a{fds_.get(), nfds_, timeout_, hasTs_ ? reinterpret_cast<uint8_t*>(&ts_) : nullptr,
                hasMask_ ? reinterpret_cast<uint8_t*>(&mask_) : nullptr};
     return DoPoll(a, p_);
@@ -495,7 +523,7 @@ long DoWait(const WaitArgs& a, bool p) {
 Value EpollWaitSync(const CallbackInfo& info) { return Result(info, DoWait(GetWaitArgs(info, false), false)); }
 Value EpollPwaitSync(const CallbackInfo& info) { return Result(info, DoWait(GetWaitArgs(info, true), true)); }
 
-class WaitJob : public Job {
+class WaitJob : public SyscallJob {
  public:
   WaitJob(const CallbackInfo& info, const WaitArgs& a, bool p)
       : p_(p), args_(a), events_(new epoll_event[std::max(a.maxevents, 1)]) {
@@ -507,7 +535,7 @@ class WaitJob : public Job {
     }
   }
 
-  long Run() override { return DoWait(args_, p_); }
+  long Call() override { return DoWait(args_, p_); }
 
   void WriteBack(napi_env env, long ret, int err) override {
     // The kernel writes the ready events only.

@@ -9,6 +9,34 @@ import { dirname, join } from 'node:path';
 export type Callback = (ret: number, err: number, outlen: number) => void;
 type View = ArrayBufferView;
 
+/** One entry of a getaddrinfo result, copied out of libc's list. */
+export interface GaiEntry {
+  ai_flags: number;
+  ai_family: number;
+  ai_socktype: number;
+  ai_protocol: number;
+  ai_addrlen: number;
+  ai_addr: Uint8Array | null;
+  ai_canonname: string | null;
+}
+export interface GaiResult {
+  ret: number;
+  /** errno when ret is EAI_SYSTEM. */
+  err: number;
+  list: GaiEntry[];
+}
+export interface NameinfoResult {
+  ret: number;
+  err: number;
+  host: string;
+  serv: string;
+}
+export interface HostResult {
+  /** h_errno when hostent is null. */
+  herr: number;
+  hostent: { h_name: string; h_aliases: string[]; h_addrtype: number; h_length: number; h_addr_list: Uint8Array[] } | null;
+}
+
 export interface Addon {
   /** What the last sync call left besides its result: `lastCall[ERRNO_SLOT]`, `lastCall[OUTLEN_SLOT]`. */
   lastCall: Int32Array;
@@ -73,6 +101,46 @@ export interface Addon {
   strerror(errnum: number): string;
   inet_pton(af: number, src: string, dst: View): number;
   inet_ntop(af: number, src: View, size?: number): string | null;
+
+  // io.cc: read/write, readv/writev (bases and lengths as parallel arrays), socketpair, ioctl
+  readSync(fd: number, buf: View, count: number): number;
+  writeSync(fd: number, buf: View, count: number): number;
+  readvSync(fd: number, bases: Array<View | null>, lens: number[], iovcnt: number): number;
+  writevSync(fd: number, bases: Array<View | null>, lens: number[], iovcnt: number): number;
+  read(fd: number, buf: View, count: number, cb: Callback): number;
+  write(fd: number, buf: View, count: number, cb: Callback): number;
+  readv(fd: number, bases: Array<View | null>, lens: number[], iovcnt: number, cb: Callback): number;
+  writev(fd: number, bases: Array<View | null>, lens: number[], iovcnt: number, cb: Callback): number;
+  socketpair(domain: number, type: number, protocol: number, sv: Int32Array): number;
+  ioctl(fd: number, request: number, argp: View): number;
+
+  // msg.cc: the msghdr's bytes plus the memory its pointers name
+  sendmsgSync(fd: number, msg: View, name: View | null, bases: Array<View | null> | null, lens: number[], control: View | null, flags: number): number;
+  recvmsgSync(fd: number, msg: View, name: View | null, bases: Array<View | null> | null, lens: number[], control: View | null, flags: number): number;
+  sendmsg(fd: number, msg: View, name: View | null, bases: Array<View | null> | null, lens: number[], control: View | null, flags: number, cb: Callback): number;
+  recvmsg(fd: number, msg: View, name: View | null, bases: Array<View | null> | null, lens: number[], control: View | null, flags: number, cb: Callback): number;
+  CMSG_SPACE(length: number): number;
+  CMSG_LEN(length: number): number;
+  /** Offsets into the control buffer; -1 is NULL. */
+  CMSG_FIRSTHDR(control: View | null, controllen: number): number;
+  CMSG_NXTHDR(control: View | null, controllen: number, cmsg: number): number;
+  CMSG_DATA_OFFSET: number;
+
+  // netdb.cc
+  getaddrinfoSync(node: string | null, service: string | null, hints: View | null): GaiResult;
+  getnameinfoSync(addr: View | null, addrlen: number, host: boolean, hostlen: number, serv: boolean, servlen: number, flags: number): NameinfoResult;
+  gethostbynameSync(name: string): HostResult;
+  gethostbyaddrSync(addr: View, len: number, type: number): HostResult;
+  getaddrinfo(node: string | null, service: string | null, hints: View | null, cb: (ret: number, err: number, result: GaiResult) => void): number;
+  getnameinfo(addr: View | null, addrlen: number, host: boolean, hostlen: number, serv: boolean, servlen: number, flags: number, cb: (ret: number, err: number, result: NameinfoResult) => void): number;
+  gethostbyname(name: string, cb: (ret: number, err: number, result: HostResult) => void): number;
+  gethostbyaddr(addr: View, len: number, type: number, cb: (ret: number, err: number, result: HostResult) => void): number;
+  gai_strerror(errcode: number): string;
+  hstrerror(err: number): string;
+  inet_addr(cp: string): number;
+  inet_network(cp: string): number;
+  inet_aton(cp: string, inp: View): number;
+  inet_ntoa(inp: View): string;
 }
 
 function locate(): string {

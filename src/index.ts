@@ -22,4 +22,9 @@ export {
 } from './structs.js';
 export * from './syscalls.js';
 export { trace } from './trace.js';
+// The rest of the socket API: descriptor I/O, messages, names, multicast.
+export { iovec, read, readSync, write, writeSync, readv, readvSync, writev, writevSync, socketpair, ioctl } from './io.js';
+export { msghdr, cmsghdr, ucred, CMSG_SPACE, CMSG_LEN, CMSG_FIRSTHDR, CMSG_NXTHDR, CMSG_DATA, sendmsg, sendmsgSync, recvmsg, recvmsgSync } from './msg.js';
+export * from './netdb.js';
+export * from './multicast.js';
 export * from './multiplex.js';

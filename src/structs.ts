@@ -10,22 +10,22 @@ const layout = addon.layout;
 const hostLE = endianness() === 'LE';
 
 /** A struct offset or size the addon measured from the system headers, e.g. `sockaddr_in.sin_port`; a missing one is a build error, not a default. */
-function layoutOf(key: string): number {
+export function layoutOf(key: string): number {
   const v = layout[key];
   if (v === undefined) throw new Error(`posix-sockets: the addon reports no layout for ${key}`);
   return v;
 }
 
-interface Field {
+export interface Field {
   offset: number;
   size: number;
 }
 
-function field(type: string, name: string): Field {
+export function field(type: string, name: string): Field {
   return { offset: layoutOf(`${type}.${name}`), size: layoutOf(`${type}.${name}.size`) };
 }
 
-function optionalField(type: string, name: string): Field | undefined {
+export function optionalField(type: string, name: string): Field | undefined {
   return layout[`${type}.${name}`] === undefined ? undefined : field(type, name);
 }
 

@@ -9,7 +9,7 @@
 // *Sync twin that makes the identical syscall on the calling thread, blocking.
 import { addon, OUTLEN_SLOT } from './addon.js';
 import { errno } from './errno.js';
-import { lastCall, queue, withErrno, type BlockingOptions } from './blocking.js';
+import { lastCall, queue, withErrno, type BlockingOptions } from './dispatch.js';
 import * as v from './validate.js';
 import type { HasBytes, LengthRef } from './validate.js';
 import * as t from './trace.js';
@@ -18,7 +18,7 @@ import * as t from './trace.js';
 export type SockaddrArg = HasBytes | ArrayBufferView;
 /** Data to send: bytes, or a string sent as UTF-8. */
 export type SendData = ArrayBufferView | string;
-export type { BlockingOptions } from './blocking.js';
+export type { BlockingOptions };
 
 function setOut(ref: LengthRef | null, r: number, outlen: number): void {
   if (ref !== null && r !== -1) ref.value = outlen;

@@ -2,6 +2,7 @@
 #include "dispatch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -95,6 +96,14 @@ void NoteWritable(int fd) {
   }
 }
 
+// write(2)/writev(2) on a descriptor that is not a socket (a pipe, a FIFO, a
+// file): once poll(2) reports a pipe writable, PIPE_BUF bytes fit without
+// waiting; more may wait for the reader. send(2) on one fails at once.
+bool NotSocketFits(const Op& op) {
+  if (!op.plainIo && !op.vec) return true;  // ENOTSOCK, at once
+  return op.len <= PIPE_BUF;
+}
+
 // Whether a blocking send of op.len bytes completes without waiting for
 // buffer space. Conservative: twice the data plus a page for per-buffer overhead.
 bool SendFits(const Op& op) {
@@ -102,7 +111,7 @@ bool SendFits(const Op& op) {
   uint32_t mem[SK_MEMINFO_VARS];
   socklen_t l = sizeof(mem);
   if (getsockopt(op.fd, SOL_SOCKET, SO_MEMINFO, mem, &l) != 0) {
-    return errno == ENOTSOCK || errno == EBADF;  // the send itself fails at once
+    return errno == ENOTSOCK ? NotSocketFits(op) : errno == EBADF;  // EBADF: the call fails at once
   }
   uint64_t used = std::max(mem[SK_MEMINFO_WMEM_ALLOC], mem[SK_MEMINFO_WMEM_QUEUED]);
   return used + 2 * static_cast<uint64_t>(op.len) + 4096 <= mem[SK_MEMINFO_SNDBUF];
@@ -110,7 +119,7 @@ bool SendFits(const Op& op) {
   int nwrite = 0, sndbuf = 0;
   socklen_t l = sizeof(int);
   if (getsockopt(op.fd, SOL_SOCKET, SO_NWRITE, &nwrite, &l) != 0) {
-    return errno == ENOTSOCK || errno == EBADF;
+    return errno == ENOTSOCK ? NotSocketFits(op) : errno == EBADF;
   }
   l = sizeof(int);
   if (getsockopt(op.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &l) != 0) return false;
@@ -131,6 +140,7 @@ bool NeverWaits(const Op& op) {
 }
 
 Plan Decide(const Op& op, bool ready) {
+  if ((op.plainIo || op.vec) && ReturnsAtOnce(op)) return Plan::Now;
   if (op.kind == OpKind::Connect) return NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
   bool reading = op.kind == OpKind::Accept || op.kind == OpKind::Recv;
   if (op.kind != OpKind::Accept) {

@@ -3,6 +3,7 @@
 #include "op.h"
 
 #include <errno.h>
+#include <unistd.h>
 
 #include "dispatch.h"
 
@@ -19,6 +20,17 @@ ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAcce
 }
 
 void Perform(Op& op) {
+  if (op.kind == OpKind::Job) {
+    op.job->RunOnPool();
+    op.ret = op.job->Ret();
+    op.err = op.job->Err();
+    return;
+  }
+  if (op.vec) {
+    op.ret = PerformVectored(op);
+    op.err = op.ret == -1 ? errno : 0;
+    return;
+  }
   sockaddr* a = op.addrPresent ? reinterpret_cast<sockaddr*>(op.addr) : nullptr;
   switch (op.kind) {
     case OpKind::Accept:
@@ -29,11 +41,14 @@ void Perform(Op& op) {
       op.ret = connect(op.fd, a, op.addrLenIn);
       break;
     case OpKind::Send:
-      op.ret = op.takesAddress ? sendto(op.fd, op.buf, op.len, op.flags, a, op.addrLenIn)
-                     : send(op.fd, op.buf, op.len, op.flags);
+      op.ret = op.plainIo        ? write(op.fd, op.buf, op.len)
+               : op.takesAddress ? sendto(op.fd, op.buf, op.len, op.flags, a, op.addrLenIn)
+                                 : send(op.fd, op.buf, op.len, op.flags);
       break;
     case OpKind::Recv:
-      if (op.takesAddress) {
+      if (op.plainIo) {
+        op.ret = read(op.fd, op.buf, op.len);
+      } else if (op.takesAddress) {
         op.addrLenOut = op.addrLenIn;
         op.ret = recvfrom(op.fd, op.buf, op.len, op.flags, a,
                           op.lenPresent ? &op.addrLenOut : nullptr);
@@ -42,8 +57,7 @@ void Perform(Op& op) {
       }
       break;
     case OpKind::Job:
-      op.ret = op.job->Run();
-      break;
+      break;  // made above
   }
   op.err = op.ret == -1 ? errno : 0;
   // A new descriptor, or a connect that changes what a send waits for.

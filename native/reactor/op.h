@@ -11,21 +11,12 @@
 #include <cstdint>
 #include <memory>
 
+#include "job.h"
+#include "vectored.h"
+
 namespace posix_sockets {
 
 enum class OpKind : uint8_t { Accept, Connect, Send, Recv, Job };
-
-// A call on a set of descriptors (select, poll, epoll_wait: multiplex.cc),
-// which always runs on a pool thread on memory of its own. It is on no
-// descriptor's queue: the reactor only carries it to the pool and back.
-struct Job {
-  virtual ~Job() = default;
-  // On the pool thread: the syscall; returns its result with errno set.
-  virtual long Run() = 0;
-  // On the JS thread, before the callback: copies what the kernel wrote into
-  // the caller's memory, and releases the references to it.
-  virtual void WriteBack(napi_env env, long ret, int err) = 0;
-};
 
 // One blocking call. The syscall part is touched by whichever thread runs the
 // call (the JS thread when the call cannot block, a pool thread otherwise);
@@ -53,7 +44,11 @@ struct Op {
   uint32_t id = 0;
   napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
   bool pooled = false;  // runs on a pool thread
-  std::unique_ptr<Job> job;  // OpKind::Job
+
+  // The rest of the socket API on the same dispatch (io.cc, msg.cc, netdb.cc):
+  bool plainIo = false;  // read(2) / write(2) rather than recv(2) / send(2)
+  std::unique_ptr<Vectored> vec;  // readv / writev / sendmsg / recvmsg (vectored.h)
+  std::unique_ptr<Job> job;       // OpKind::Job: a C library call on a pool thread (job.h)
 };
 
 // accept and recv wait for readability; send and connect for writability.

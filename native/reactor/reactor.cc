@@ -92,6 +92,14 @@ class Reactor {
     return it != fds_.end() && it->second.Busy(reading);
   }
 
+  // Takes a job (job.h): straight to a pool thread, with no descriptor to track.
+  void SubmitJob(Op* op) {
+    op->id = NextId();
+    pending_++;
+    Pool::Get().Submit(op, mailbox_);
+    UpdateRefs();
+  }
+
   // Takes a call that could not run at once.
   void Enqueue(Op* op, Plan plan) {
     op->id = NextId();
@@ -206,11 +214,9 @@ class Reactor {
   }
 
   void Dispatch(Op* op) {
-    if (op->kind == OpKind::Recv) OwnLandingArea(*op);
-    if (op->kind != OpKind::Job) {  // a job is on no descriptor's queue
-      fds_[op->fd].running[IsReader(*op) ? 0 : 1]++;
-      op->pooled = true;
-    }
+    if (op->kind == OpKind::Recv && !op->vec) OwnLandingArea(*op);
+    fds_[op->fd].running[IsReader(*op) ? 0 : 1]++;
+    op->pooled = true;
     pending_++;
     Pool::Get().Submit(op, mailbox_);
   }
@@ -289,7 +295,6 @@ class Reactor {
   // Copies results into JS memory and calls the callback from the event loop.
   void Finish(Op* op) {
     jsRuns_++;
-    if (op->job) op->job->WriteBack(env_, static_cast<long>(op->ret), op->err);
     if (op->kind == OpKind::Recv && op->ret > 0 && op->ownedBuf) {
       Bytes b = ReferencedBytes(env_, op->view);
       size_t n = std::min({static_cast<size_t>(op->ret), op->len, b.length});
@@ -302,12 +307,20 @@ class Reactor {
                            b.length});
       if (n) memcpy(b.data, op->ownedAddr.get(), n);
     }
+    if (op->vec) FinishVectored(env_, *op);
     napi_value cb, global, argv[3];
     napi_get_reference_value(env_, op->callback, &cb);
     napi_get_global(env_, &global);
     napi_create_double(env_, static_cast<double>(op->ret), &argv[0]);
     napi_create_int32(env_, op->err, &argv[1]);
     napi_create_uint32(env_, op->addrLenOut, &argv[2]);
+    if (op->job) {  // a job's result takes the out-length's place
+      try {
+        argv[2] = op->job->Result(Napi::Env(env_));
+      } catch (const Napi::Error&) {
+        napi_get_null(env_, &argv[2]);  // no exception may leave a libuv callback
+      }
+    }
     for (napi_ref r : {op->callback, op->view, op->addrView}) {
       if (r) napi_delete_reference(env_, r);
     }
@@ -436,6 +449,10 @@ Reactor* GetReactor(Napi::Env env, bool create) {
 // Gives the op memory of its own, and holds the JS objects it will write to.
 void OwnMemory(Napi::Env env, Op& op, const Napi::CallbackInfo& info, size_t viewIndex,
                size_t addrIndex) {
+  if (op.vec) {
+    OwnVectored(env, op, info);
+    return;
+  }
   if (op.kind == OpKind::Send) {
     op.ownedBuf.reset(new uint8_t[std::max<size_t>(op.len, 1)]);
     if (op.len) memcpy(op.ownedBuf.get(), op.buf, op.len);
@@ -472,7 +489,10 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
     plan = IsReader(*op) ? Plan::WaitRead : Plan::WaitWrite;  // behind the earlier call
   } else {
     plan = Decide(*op);
-    if (plan == Plan::Now) Perform(*op);  // on the caller's own memory
+    if (plan == Plan::Now) {
+      Perform(*op);  // on the caller's own memory
+      if (op->vec) WriteBackInPlace(*op);
+    }
   }
   if (plan == Plan::Now) {
     cb.Call({Napi::Number::New(env, static_cast<double>(op->ret)), Napi::Number::New(env, op->err),
@@ -487,14 +507,14 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
   return raw->id;
 }
 
-uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function cb) {
+uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function callback) {
   auto op = std::make_unique<Op>();
   op->kind = OpKind::Job;
   op->job = std::move(job);
   Reactor* r = GetReactor(env, true);
-  napi_create_reference(env, cb, 1, &op->callback);
+  napi_create_reference(env, callback, 1, &op->callback);
   Op* raw = op.release();
-  r->Enqueue(raw, Plan::Pool);
+  r->SubmitJob(raw);
   return raw->id;
 }
 

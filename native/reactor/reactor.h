@@ -30,9 +30,9 @@ namespace posix_sockets {
 uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& info,
                size_t viewIndex, size_t addrIndex, size_t callbackIndex);
 
-// Runs `job` on a pool thread; `cb(ret, errno, 0)` is called from the event
-// loop when it ends. Returns the op id.
-uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function cb);
+// Runs `job` on a pool thread; callback(0, 0, job->Result()) follows from the
+// event loop. Returns the op id.
+uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function callback);
 
 // close(2) for a descriptor that may have calls in flight.
 int CloseFd(Napi::Env env, int fd);

@@ -138,6 +138,23 @@ const KINDS = {
   },
   string: { bad: () => [...WRONG_TYPES.filter(([l]) => l !== 'string'), T('number', 5), T('buffer', Buffer.from('1.2.3.4'))] },
   sizeofOperand: { bad: () => [...WRONG_TYPES, T('number', 16), T('ArrayBuffer', new ArrayBuffer(16)), T('plain function', () => 0)] },
+  // The rest of the socket API
+  /** An array of iovec (readv's iov). */
+  iovArray: { bad: () => [...WRONG_TYPES, T('number', 5), T('view', new Uint8Array(4)), T('array of views', [new Uint8Array(4)])] },
+  /** A struct msghdr. */
+  msg: { bad: () => [...WRONG_TYPES, T('number', 5), T('view', new Uint8Array(64)), T('sockaddr_in', new sockaddr_in())] },
+  /** An int sv[2]. */
+  sv: { bad: () => [...WRONG_TYPES, T('Int32Array(1)', new Int32Array(1)), T('Uint32Array(2)', new Uint32Array(2)), T('array', [0, 0])] },
+  /** A string or null (getaddrinfo's node and service). */
+  optString: { bad: () => [...WRONG_TYPES.filter(([l]) => l !== 'undefined' && l !== 'null' && l !== 'string'), T('number', 5), T('buffer', Buffer.from('x'))] },
+  /** An addrinfo or null (hints). */
+  optAddrinfo: { bad: () => [...WRONG_TYPES.filter(([l]) => l !== 'undefined' && l !== 'null'), T('number', 5), T('view', new Uint8Array(48)), T('sockaddr_in', new sockaddr_in())] },
+  /** A struct addrinfo ** ({ value }). */
+  resRef: { bad: () => [...WRONG_TYPES, T('number', 5), T('frozen', Object.freeze({ value: null }))] },
+  /** A char buffer ({ value: string }) or null. */
+  optCharBuf: { bad: () => [...WRONG_TYPES.filter(([l]) => l !== 'undefined' && l !== 'null'), T('number', 5), T('value number', { value: 5 }), T('frozen', Object.freeze({ value: '' }))] },
+  /** An ioctl request of the socket set. */
+  request: { bad: () => [...WRONG_TYPES, R('unknown request', 0x5401), R('-1', -1)] },
 } satisfies Record<string, Kind>;
 
 type Arg = [name: string, kind: keyof typeof KINDS, good: () => unknown, bound?: number];
@@ -209,6 +226,46 @@ const SPECS: Spec[] = [
   { name: 'htonl', fn: lib.htonl, args: [['hostlong', 'convertedInt', () => 1]] },
   { name: 'sizeof', fn: lib.sizeof, args: [['', 'sizeofOperand', () => new sockaddr_in()]] },
   { name: 'socklen_t', fn: lib.socklen_t, args: [['value', 'optSocklen', () => 16]] },
+  // The rest of the socket API
+  { name: 'read', fn: lib.read, promise: true, args: [int('fd', fd), buf16(), len16('count')] },
+  { name: 'readSync', fn: lib.readSync, args: [int('fd', fd), buf16(), len16('count')] },
+  { name: 'write', fn: lib.write, promise: true, args: [int('fd', fd), ['buf', 'sendData', () => new Uint8Array(16)], len16('count')] },
+  { name: 'writeSync', fn: lib.writeSync, args: [int('fd', fd), ['buf', 'sendData', () => new Uint8Array(16)], len16('count')] },
+  { name: 'readv', fn: lib.readv, promise: true, args: [int('fd', fd), ['iov', 'iovArray', () => [new lib.iovec(new Uint8Array(4))]], int('iovcnt', 1)] },
+  { name: 'readvSync', fn: lib.readvSync, args: [int('fd', fd), ['iov', 'iovArray', () => [new lib.iovec(new Uint8Array(4))]], int('iovcnt', 1)] },
+  { name: 'writev', fn: lib.writev, promise: true, args: [int('fd', fd), ['iov', 'iovArray', () => [new lib.iovec(new Uint8Array(4))]], int('iovcnt', 1)] },
+  { name: 'writevSync', fn: lib.writevSync, args: [int('fd', fd), ['iov', 'iovArray', () => [new lib.iovec(new Uint8Array(4))]], int('iovcnt', 1)] },
+  { name: 'socketpair', fn: lib.socketpair, args: [int('domain', -1), int('type', SOCK_STREAM), int('protocol', 0), ['sv', 'sv', () => new Int32Array(2)]] },
+  { name: 'ioctl', fn: lib.ioctl, args: [int('fd', fd), ['request', 'request', () => lib.FIONREAD], ['argp', 'memory', () => new c_int()]] },
+  { name: 'sendmsg', fn: lib.sendmsg, promise: true, args: [int('sockfd', fd), ['msg', 'msg', () => new lib.msghdr()], int('flags', 0)] },
+  { name: 'sendmsgSync', fn: lib.sendmsgSync, args: [int('sockfd', fd), ['msg', 'msg', () => new lib.msghdr()], int('flags', 0)] },
+  { name: 'recvmsg', fn: lib.recvmsg, promise: true, args: [int('sockfd', fd), ['msg', 'msg', () => new lib.msghdr()], int('flags', 0)] },
+  { name: 'recvmsgSync', fn: lib.recvmsgSync, args: [int('sockfd', fd), ['msg', 'msg', () => new lib.msghdr()], int('flags', 0)] },
+  { name: 'CMSG_SPACE', fn: lib.CMSG_SPACE, args: [['length', 'optSocklen', () => 4]] },
+  { name: 'CMSG_LEN', fn: lib.CMSG_LEN, args: [['length', 'optSocklen', () => 4]] },
+  { name: 'CMSG_FIRSTHDR', fn: lib.CMSG_FIRSTHDR, args: [['msg', 'msg', () => new lib.msghdr()]] },
+  { name: 'getaddrinfo', fn: lib.getaddrinfo, args: [['node', 'optString', () => '127.0.0.1'], ['service', 'optString', () => '80'], ['hints', 'optAddrinfo', () => null], ['res', 'resRef', () => ({ value: null })]] },
+  { name: 'getaddrinfoSync', fn: lib.getaddrinfoSync, args: [['node', 'optString', () => '127.0.0.1'], ['service', 'optString', () => '80'], ['hints', 'optAddrinfo', () => null], ['res', 'resRef', () => ({ value: null })]] },
+  {
+    name: 'getnameinfo',
+    fn: lib.getnameinfo,
+    args: [addr('addr'), len16('addrlen'), ['host', 'optCharBuf', () => ({ value: '' })], ['hostlen', 'len', () => 64, 1 << 20], ['serv', 'optCharBuf', () => ({ value: '' })], ['servlen', 'len', () => 32, 1 << 20], int('flags', 1 | 2)],
+  },
+  {
+    name: 'getnameinfoSync',
+    fn: lib.getnameinfoSync,
+    args: [addr('addr'), len16('addrlen'), ['host', 'optCharBuf', () => ({ value: '' })], ['hostlen', 'len', () => 64, 1 << 20], ['serv', 'optCharBuf', () => ({ value: '' })], ['servlen', 'len', () => 32, 1 << 20], int('flags', 1 | 2)],
+  },
+  { name: 'gethostbyname', fn: lib.gethostbyname, args: [['name', 'string', () => '127.0.0.1']] },
+  { name: 'gethostbynameSync', fn: lib.gethostbynameSync, args: [['name', 'string', () => '127.0.0.1']] },
+  { name: 'gethostbyaddr', fn: lib.gethostbyaddr, args: [['addr', 'memory', () => loopbackInAddr()], ['len', 'len', () => 4, 4], int('type', AF_INET)] },
+  { name: 'gethostbyaddrSync', fn: lib.gethostbyaddrSync, args: [['addr', 'memory', () => loopbackInAddr()], ['len', 'len', () => 4, 4], int('type', AF_INET)] },
+  { name: 'gai_strerror', fn: lib.gai_strerror, args: [int('errcode', -2)] },
+  { name: 'hstrerror', fn: lib.hstrerror, args: [int('err', 1)] },
+  { name: 'inet_addr', fn: lib.inet_addr, args: [['cp', 'string', () => '1.2.3.4']] },
+  { name: 'inet_network', fn: lib.inet_network, args: [['cp', 'string', () => '1.2.3.4']] },
+  { name: 'inet_aton', fn: lib.inet_aton, args: [['cp', 'string', () => '1.2.3.4'], ['inp', 'memory', () => new in_addr()]] },
+  { name: 'inet_ntoa', fn: lib.inet_ntoa, args: [['in', 'memory', () => new in_addr()]] },
   // I/O multiplexing: nfds -1 (EINVAL) and a descriptor -1 reach the kernel and fail at once.
   ...(['select', 'selectSync', 'pselect', 'pselectSync'] as const).map((name): Spec => ({
     name,
@@ -254,6 +311,12 @@ const SPECS: Spec[] = [
   { name: 'array', fn: lib.array, args: [['type', 'sizeofOperand', () => lib.pollfd], int('n', 2)] },
 ];
 
+function loopbackInAddr(): in_addr {
+  const a = new in_addr();
+  a.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
 /** A pollfd array whose entries poll(2) ignores (fd -1). */
 function ignoredPollfds(n: number) {
   const fds = lib.array(lib.pollfd, n);
@@ -281,10 +344,11 @@ describe('argument checks', () => {
   it('every_exported_function_is_covered', () => {
     const covered = new Set(SPECS.map((s) => s.name));
     const functions = Object.entries(lib)
-      .filter(([k, v]) => typeof v === 'function' && !/^[A-Z]/.test(k) && !/^(?:sockaddr|in_addr|in6_addr|timeval|linger|c_int|sockaddr_\w+|fd_set|pollfd|epoll_event|epoll_data|timespec|sigset_t)$/.test(k))
+      .filter(([k, v]) => typeof v === 'function' && !/^[A-Z]/.test(k) && !/^(?:sockaddr|in_addr|in6_addr|timeval|linger|c_int|sockaddr_\w+|iovec|msghdr|cmsghdr|ucred|addrinfo|hostent|ip_mreqn?|ipv6_mreq|fd_set|pollfd|epoll_event|epoll_data|timespec|sigset_t)$/.test(k))
       .map(([k]) => k);
     // ntohs/ntohl are htons/htonl; trace() takes no C arguments.
-    const uncovered = functions.filter((k) => !covered.has(k) && !['ntohs', 'ntohl', 'trace'].includes(k));
+    // freeaddrinfo only checks its argument (the list is JS memory).
+    const uncovered = functions.filter((k) => !covered.has(k) && !['ntohs', 'ntohl', 'trace', 'freeaddrinfo'].includes(k));
     expect(uncovered).toEqual([]);
     expect(lib.ntohs).toBe(lib.htons);
     expect(lib.ntohl).toBe(lib.htonl);

@@ -470,6 +470,108 @@ const OTHER_CALLS = {
   FD_ISSET: [() => [junkOr(0.2, () => pick([0, 5, lib.FD_SETSIZE - 1, lib.FD_SETSIZE, -1])), fdSet()], (r) => r === 0 || r === 1],
 };
 
+// ---------------------------------------------------------------------------
+// The rest of the socket API. Names are resolved only where no query can
+// leave the machine: numeric hosts (AI_NUMERICHOST, NI_NUMERICHOST) and the
+// loopback names /etc/hosts holds.
+
+const iovecs = () => {
+  if (!sane && chance(0.2)) return junk();
+  return Array.from({ length: below(4) }, () => {
+    if (!sane && chance(0.1)) return junk();
+    // Filled in after construction, so that a detached base reaches the call.
+    const e = new lib.iovec();
+    e.iov_base = chance(0.2) ? null : anyView();
+    e.iov_len = sane ? (e.iov_base?.byteLength ?? 0) : pick([0, 1, 16, 2 ** 31, e.iov_base?.byteLength ?? 0]);
+    return e;
+  });
+};
+const iovcnt = (iov) => (sane && Array.isArray(iov) ? iov.length : pick([0, 1, 2, 3, -1, 1025, int32(), junk()]));
+function msg() {
+  if (!sane && chance(0.1)) return junk();
+  const m = new lib.msghdr();
+  m.msg_iov = chance(0.2) ? null : iovecs();
+  if (Array.isArray(m.msg_iov)) m.msg_iovlen = sane ? m.msg_iov.length : pick([0, 1, 3, 1025, m.msg_iov.length]);
+  m.msg_name = chance(0.5) ? null : addressOut();
+  const nameBytes = m.msg_name?.bytes?.byteLength ?? m.msg_name?.byteLength;
+  m.msg_namelen = Number.isInteger(nameBytes) ? pick([0, 16, 28, 128]) % (nameBytes + 1) : pick([0, 16]);
+  // Random control bytes (never a well-formed SCM_RIGHTS: nothing to leak).
+  m.msg_control = chance(0.5) ? null : randomBytes(pick([0, 8, 16, 24, 64]));
+  if (m.msg_control) m.msg_controllen = below(m.msg_control.byteLength + 1);
+  return m;
+}
+const numericNode = () => pick(['127.0.0.1', '::1', '0.0.0.0', '1.2.3', '10.1', '', '999.1.1.1', 'x'.repeat(300), null]);
+function hints() {
+  if (!sane && chance(0.2)) return junk();
+  const h = new lib.addrinfo();
+  h.ai_flags = (chance(0.5) ? below(2 ** 10) : int32()) | lib.AI_NUMERICHOST;
+  h.ai_family = pick([lib.AF_UNSPEC, lib.AF_INET, lib.AF_INET6, lib.AF_UNIX, int32()]);
+  h.ai_socktype = pick([0, lib.SOCK_STREAM, lib.SOCK_DGRAM, int32()]);
+  h.ai_protocol = pick([0, 6, 17, int32()]);
+  return h;
+}
+const service = () => pick(['80', 'http', '0', '65536', '-1', 'no-such-service', '', null, junkOr(0.3, () => '443')]);
+const charBuf = () => (chance(0.2) ? null : !sane && chance(0.2) ? junk() : { value: '' });
+const inAddr = () => {
+  const a = new lib.in_addr();
+  a.s_addr = lib.htonl(lib.INADDR_LOOPBACK);
+  return a;
+};
+Object.assign(SYNC_SOCKET_CALLS, {
+  readSync: () => { const b = anyView(); return [fdArg(false), b, lenFor(b)]; },
+  writeSync: () => { const b = anyView(); return [fdArg(false), b, lenFor(b)]; },
+  readvSync: () => { const v = iovecs(); return [fdArg(false), v, iovcnt(v)]; },
+  writevSync: () => { const v = iovecs(); return [fdArg(false), v, iovcnt(v)]; },
+  sendmsgSync: () => [fdArg(false), msg(), flags()],
+  recvmsgSync: () => [fdArg(false), msg(), flags()],
+  socketpair: () => [pick([lib.AF_UNIX, lib.AF_INET, int32()]), pick([lib.SOCK_STREAM, lib.SOCK_DGRAM, int32()]), pick([0, int32()]), junkOr(0.3, () => new Int32Array(2))],
+  ioctl: () => [fdArg(true), junkOr(0.2, () => pick([lib.FIONREAD, lib.SIOCATMARK, lib.SIOCOUTQ ?? lib.FIONREAD, 0x5401, int32()])), junkOr(0.2, () => pick([new lib.c_int(), Buffer.alloc(pick([0, 2, 4, 8]))]))],
+});
+Object.assign(ASYNC_SOCKET_CALLS, {
+  read: () => [...SYNC_SOCKET_CALLS.readSync(), options()],
+  write: () => [...SYNC_SOCKET_CALLS.writeSync(), options()],
+  readv: () => [...SYNC_SOCKET_CALLS.readvSync(), options()],
+  writev: () => [...SYNC_SOCKET_CALLS.writevSync(), options()],
+  sendmsg: () => [...SYNC_SOCKET_CALLS.sendmsgSync(), options()],
+  recvmsg: () => [...SYNC_SOCKET_CALLS.recvmsgSync(), options()],
+});
+const gaiResult = (r) => Number.isInteger(r) && (r === 0 || lib.gai_strerror(r).length > 0);
+const hostResult = (r) => r === null ? Number.isInteger(lib.h_errno) : r instanceof lib.hostent;
+const gaiArgs = () => {
+  const h = chance(0.3) ? null : hints();
+  // Without AI_NUMERICHOST in effect, only names /etc/hosts holds or none.
+  const node = h instanceof lib.addrinfo ? junkOr(0.2, numericNode) : pick(['127.0.0.1', '0.0.0.0', null]);
+  return [node, service(), h, junkOr(0.2, () => ({ value: null }))];
+};
+const niArgs = () => {
+  const a = addressOut() ?? loop4(80);
+  return [a, lenFor(a), charBuf(), junkOr(0.2, () => pick([0, 1, 16, 1025])), charBuf(), junkOr(0.2, () => pick([0, 1, 32])), junkOr(0.2, () => (chance(0.5) ? below(64) : int32()) | lib.NI_NUMERICHOST)];
+};
+const byName = () => [junkOr(0.3, () => pick(['127.0.0.1', '0.0.0.0', '10.1', '1.2.3.4']))];
+const byAddr = () => (sane ? [inAddr(), 4, lib.AF_INET] : pick([() => [junk(), 4, lib.AF_INET], () => [inAddr(), pick([5, -1, NaN, junk()]), lib.AF_INET], () => [inAddr(), 4, junk()]])());
+Object.assign(OTHER_CALLS, {
+  CMSG_SPACE: [() => [junkOr(0.3, anyNumber)], (r) => Number.isInteger(r) && r > 0],
+  CMSG_LEN: [() => [junkOr(0.3, anyNumber)], (r) => Number.isInteger(r) && r > 0],
+  CMSG_FIRSTHDR: [() => [msg()], (r) => r === null || r instanceof lib.cmsghdr],
+  CMSG_NXTHDR: [() => { const m = msg(); const c = m instanceof lib.msghdr ? lib.CMSG_FIRSTHDR(m) : null; return [m, c ?? junkOr(0.5, () => new lib.cmsghdr())]; }, (r) => r === null || r instanceof lib.cmsghdr],
+  CMSG_DATA: [() => [junkOr(0.3, () => new lib.cmsghdr(anyView().byteLength >= lib.sizeof(lib.cmsghdr) ? Buffer.alloc(64) : Buffer.alloc(lib.sizeof(lib.cmsghdr))))], (r) => r instanceof Uint8Array],
+  getaddrinfoSync: [gaiArgs, gaiResult],
+  getaddrinfo: [gaiArgs, (r) => r instanceof Promise],
+  freeaddrinfo: [() => [junkOr(0.5, () => new lib.addrinfo())], (r) => r === undefined],
+  gai_strerror: [() => [junkOr(0.3, anyNumber)], (r) => typeof r === 'string'],
+  getnameinfoSync: [niArgs, gaiResult],
+  getnameinfo: [niArgs, (r) => r instanceof Promise],
+  gethostbynameSync: [byName, hostResult],
+  gethostbyname: [byName, (r) => r instanceof Promise],
+  gethostbyaddrSync: [byAddr, hostResult],
+  gethostbyaddr: [byAddr, (r) => r instanceof Promise],
+  hstrerror: [() => [junkOr(0.3, anyNumber)], (r) => typeof r === 'string'],
+  inet_addr: [() => [junkOr(0.3, () => pick(['1.2.3.4', '10.1', '0x7f.1', '', '1.2.3.4.5', '\0']))], (r) => Number.isInteger(r) && r >= 0],
+  inet_network: [() => [junkOr(0.3, () => pick(['1.2.3.4', '10.1', '0x7f.1', '', '1.2.3.4.5']))], (r) => Number.isInteger(r) && r >= 0],
+  inet_aton: [() => [junkOr(0.3, () => pick(['1.2.3.4', '10.1', 'x'])), memory()], (r) => r === 0 || r === 1],
+  inet_ntoa: [() => [memory()], (r) => typeof r === 'string'],
+});
+
 const isResult = (r) => typeof r === 'number' && Number.isInteger(r) && r >= -1;
 const errnoOk = () => Number.isInteger(lib.errno) && lib.errno > 0;
 
@@ -520,6 +622,7 @@ function checkResult(r, async) {
 
 /** Closes a descriptor a call created (accept, socket, F_DUPFD), so none leaks. */
 function release(name, args, r) {
+  if (name === 'socketpair' && r === 0) for (const f of args[3]) lib.close(f);
   const makesFd = name === 'socket' || name.startsWith('epoll_create') || name.startsWith('accept') || (name === 'fcntl' && (args[1] === C.F_DUPFD || args[1] === C.F_DUPFD_CLOEXEC));
   if (makesFd && r >= 0) lib.close(r);
 }

@@ -63,7 +63,7 @@ describe('layout', () => {
         epoll_event: 'struct epoll_event',
         epoll_data: 'epoll_data_t',
       };
-      if (k === 'fd_set.word') return 'sizeof(((fd_set *)0)->__fds_bits[0])';
+      if (k === 'fd_set.word') return 'sizeof(fd_mask)';
       const size = /^sizeof_(\w+)$/.exec(k);
       if (size) return `sizeof(${typeOf[size[1]] ?? size[1]})`;
       const f = /^(\w+)\.(\w+)(\.size)?$/.exec(k)!;

@@ -37,8 +37,12 @@ export function compilesC(source: string): boolean {
   }
 }
 
-/** The socket headers a C program comparing with this library includes. */
-export const C_HEADERS = [
+/**
+ * The socket headers a C program comparing with this library includes, with
+ * _GNU_SOURCE as the addon (C++, where g++ defines it) sees them: struct
+ * ucred and the GNU-only EAI_* codes are defined only then.
+ */
+export const C_HEADERS = `#define _GNU_SOURCE\n${[
   'sys/types.h',
   'sys/socket.h',
   'netinet/in.h',
@@ -54,8 +58,10 @@ export const C_HEADERS = [
   'string.h',
   'stddef.h',
   'stdint.h',
+  'netdb.h',
+  'limits.h',
+  'sys/ioctl.h',
+  'sys/uio.h',
 ]
   .map((h) => `#include <${h}>`)
-  .join('\n') +
-  // I/O multiplexing (select, poll, signal masks; epoll on Linux).
-  '\n#include <sys/select.h>\n#include <poll.h>\n#include <signal.h>\n#ifdef __linux__\n#include <sys/epoll.h>\n#endif';
+  .join('\n')}\n// I/O multiplexing (select, poll, signal masks; epoll on Linux).\n#include <sys/select.h>\n#include <poll.h>\n#include <signal.h>\n#ifdef __linux__\n#include <linux/sockios.h>\n#include <sys/epoll.h>\n#endif`;

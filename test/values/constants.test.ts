@@ -25,8 +25,7 @@ function cValues(list: string[]): Map<string, number | undefined> {
       (n) => `#ifdef ${n}\n  printf("${n} %lld\\n", (long long)(${n}));\n#else\n  printf("${n} absent\\n");\n#endif`,
     )
     .join('\n');
-  // The addon is compiled as C++, where _GNU_SOURCE is defined (glibc's POLLRDHUP needs it).
-  const out = runC(`#define _GNU_SOURCE\n${C_HEADERS}\nint main(void) {\n${body}\n  return 0;\n}\n`);
+  const out = runC(`${C_HEADERS}\nint main(void) {\n${body}\n  return 0;\n}\n`);
   const m = new Map<string, number | undefined>();
   for (const line of out.trim().split('\n')) {
     const [name, value] = line.split(' ');

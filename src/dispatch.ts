@@ -1,11 +1,11 @@
-// How a blocking call is made and awaited, shared by every module of calls:
-// the sync twins' errno, the options of the awaited forms, and the Promise
-// that settles with C's result and errno.
+// How a call's result reaches the caller, shared by every call module
+// (syscalls.ts, io.ts, msg.ts, netdb.ts): the sync twins' errno, and the
+// Promise of an async call with its {signal, timeout} options. Internal: not
+// re-exported by index.ts.
 import { addon, ERRNO_SLOT, type Callback } from './addon.js';
 import { setErrno } from './errno.js';
 import * as v from './validate.js';
 
-/** What the last sync call left besides its result (addon.ts's slots). */
 export const lastCall = addon.lastCall;
 
 /** Returns a sync call's result; when it failed (-1), first sets `errno` to the value the native call saved. */
@@ -103,3 +103,4 @@ export function queue(
   }
   return promise;
 }
+

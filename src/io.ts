@@ -1,0 +1,172 @@
+// Descriptor I/O with C's names and results: read/write and readv/writev on
+// any descriptor (a socket, a pipe, a file), socketpair, and ioctl for the
+// socket requests. Like the socket calls, a failure returns -1 and sets
+// errno; programming errors throw TypeError/RangeError naming the argument.
+import { addon } from './addon.js';
+import { queue, withErrno, type BlockingOptions } from './dispatch.js';
+import { CStruct, field, layoutOf } from './structs.js';
+import * as v from './validate.js';
+import type { HasBytes } from './validate.js';
+
+const IOV = { size: layoutOf('sizeof_iovec'), iov_len: field('iovec', 'iov_len') };
+
+/**
+ * struct iovec (readv(2), writev(2), sendmsg(2)): `iov_base` is the memory
+ * (an ArrayBufferView, or null for C's NULL), `iov_len` its length in the
+ * struct's own C layout. `new iovec(buf)` is `{ buf, sizeof(buf) }`.
+ */
+export class iovec extends CStruct {
+  static readonly SIZE = IOV.size;
+  /** The memory the entry names (C's pointer); null is NULL. */
+  iov_base: ArrayBufferView | null;
+  constructor(iov_base: ArrayBufferView | null = null, iov_len?: number) {
+    super(IOV.size);
+    if (iov_base !== null) v.view('iovec', 'iov_base', iov_base);
+    this.iov_base = iov_base;
+    this.iov_len = iov_len ?? iov_base?.byteLength ?? 0;
+  }
+  get iov_len(): number {
+    return this.getUint(IOV.iov_len);
+  }
+  set iov_len(n: number) {
+    this.setInt(IOV.iov_len, 'iov_len', n);
+  }
+}
+
+/**
+ * The first `iovcnt` entries of `iov` as the addon takes them (bases and
+ * lengths). A negative iovcnt, or one past IOV_MAX, is the kernel's to
+ * reject (EINVAL): it is passed as given, with no entries.
+ * @internal
+ */
+export function iovecArgs(fn: string, name: string, iov: unknown, iovcnt: number): [Array<ArrayBufferView | null>, number[]] {
+  if (!Array.isArray(iov)) throw new TypeError(`${fn}(): argument '${name}' must be an array of iovec, got ${v.describe(iov)}`);
+  const n = Math.max(iovcnt, 0);
+  if (n > iov.length) {
+    throw new RangeError(`${fn}(): argument '${name === 'iov' ? 'iovcnt' : `${name}len`}' (${iovcnt}) exceeds the length of '${name}' (${iov.length})`);
+  }
+  const bases: Array<ArrayBufferView | null> = [];
+  const lens: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const e: unknown = iov[i];
+    if (!(e instanceof iovec)) throw new TypeError(`${fn}(): argument '${name}[${i}]' must be an iovec, got ${v.describe(e)}`);
+    const base = e.iov_base === null ? null : v.view(fn, `${name}[${i}].iov_base`, e.iov_base);
+    const len = e.iov_len;
+    if (base !== null) v.length(fn, `${name}[${i}].iov_len`, len, base.byteLength, `${name}[${i}].iov_base`);
+    bases.push(base);
+    lens.push(len);
+  }
+  return [bases, lens];
+}
+
+/** @internal Data to write: bytes, or a string written as UTF-8. */
+export function dataArg(fn: string, buf: unknown): ArrayBufferView {
+  return typeof buf === 'string' ? Buffer.from(buf, 'utf8') : v.view(fn, 'buf', buf);
+}
+
+function ioArgs(fn: string, fd: number, buf: unknown, count: unknown, write: boolean): ArrayBufferView {
+  v.int(fn, 'fd', fd);
+  const bytes = write ? dataArg(fn, buf) : v.view(fn, 'buf', buf);
+  v.length(fn, 'count', count, bytes.byteLength, 'buf');
+  return bytes;
+}
+
+/**
+ * read(2): up to `count` bytes of any descriptor (socket, pipe, file) into
+ * `buf`; resolves to the count, 0 at end of file, or -1 with errno. Waits for
+ * readiness as recv() does, without blocking the event loop.
+ */
+export function read(fd: number, buf: ArrayBufferView, count: number, options?: BlockingOptions): Promise<number> {
+  const bytes = ioArgs('read', fd, buf, count, false);
+  return queue('read', options, (cb) => addon.read(fd, bytes, count, cb));
+}
+
+/** write(2): `count` bytes of `buf` (a string is written as UTF-8); resolves to the count written, or -1 with errno. */
+export function write(fd: number, buf: ArrayBufferView | string, count: number, options?: BlockingOptions): Promise<number> {
+  const bytes = ioArgs('write', fd, buf, count, true);
+  return queue('write', options, (cb) => addon.write(fd, bytes, count, cb));
+}
+
+/** readv(2): scatters what is read over the first `iovcnt` entries of `iov`. */
+export function readv(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): Promise<number> {
+  v.int('readv', 'fd', fd);
+  v.int('readv', 'iovcnt', iovcnt);
+  const [bases, lens] = iovecArgs('readv', 'iov', iov, iovcnt);
+  return queue('readv', options, (cb) => addon.readv(fd, bases, lens, iovcnt, cb));
+}
+
+/** writev(2): gathers the first `iovcnt` entries of `iov` into one write. */
+export function writev(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): Promise<number> {
+  v.int('writev', 'fd', fd);
+  v.int('writev', 'iovcnt', iovcnt);
+  const [bases, lens] = iovecArgs('writev', 'iov', iov, iovcnt);
+  return queue('writev', options, (cb) => addon.writev(fd, bases, lens, iovcnt, cb));
+}
+
+/** read(2) on the calling thread: up to `count` bytes of any descriptor into `buf`; 0 at end of file. */
+export function readSync(fd: number, buf: ArrayBufferView, count: number): number {
+  const bytes = ioArgs('readSync', fd, buf, count, false);
+  return withErrno(addon.readSync(fd, bytes, count));
+}
+
+/** write(2) on the calling thread: `count` bytes of `buf` (a string is written as UTF-8). */
+export function writeSync(fd: number, buf: ArrayBufferView | string, count: number): number {
+  const bytes = ioArgs('writeSync', fd, buf, count, true);
+  return withErrno(addon.writeSync(fd, bytes, count));
+}
+
+/** readv(2) on the calling thread: scatters what is read over the first `iovcnt` entries of `iov`. */
+export function readvSync(fd: number, iov: iovec[], iovcnt: number): number {
+  v.int('readvSync', 'fd', fd);
+  v.int('readvSync', 'iovcnt', iovcnt);
+  const [bases, lens] = iovecArgs('readvSync', 'iov', iov, iovcnt);
+  return withErrno(addon.readvSync(fd, bases, lens, iovcnt));
+}
+
+/** writev(2) on the calling thread: gathers the first `iovcnt` entries of `iov` into one write. */
+export function writevSync(fd: number, iov: iovec[], iovcnt: number): number {
+  v.int('writevSync', 'fd', fd);
+  v.int('writevSync', 'iovcnt', iovcnt);
+  const [bases, lens] = iovecArgs('writevSync', 'iov', iov, iovcnt);
+  return withErrno(addon.writevSync(fd, bases, lens, iovcnt));
+}
+
+/**
+ * socketpair(2): a pair of connected sockets, written into `sv` as into C's
+ * `int sv[2]` (`const sv = new Int32Array(2)`). Returns 0, or -1 and errno.
+ */
+export function socketpair(domain: number, type: number, protocol: number, sv: Int32Array): number {
+  v.int('socketpair', 'domain', domain);
+  v.int('socketpair', 'type', type);
+  v.int('socketpair', 'protocol', protocol);
+  if (!(sv instanceof Int32Array) || sv.length < 2) {
+    throw new TypeError(`socketpair(): argument 'sv' must be an Int32Array of 2 elements (int sv[2]), got ${v.describe(sv)}`);
+  }
+  v.view('socketpair', 'sv', sv);
+  return withErrno(addon.socketpair(domain, type, protocol, sv));
+}
+
+const INT_SIZE = layoutOf('sizeof_int');
+const requests = new Set(
+  ['FIONREAD', 'FIONBIO', 'SIOCATMARK', 'SIOCINQ', 'SIOCOUTQ', 'SIOCOUTQNSD']
+    .map((n) => addon.constants[n])
+    .filter((x): x is number => x !== undefined),
+);
+
+/**
+ * ioctl(2) for the socket requests whose argument is an `int` (`c_int`):
+ * FIONREAD / SIOCINQ (bytes readable), SIOCOUTQ (bytes unsent, Linux),
+ * FIONBIO (set non-blocking from `argp.value`), SIOCATMARK (at the
+ * out-of-band mark). Another request throws RangeError: its argument's size
+ * is unknown, so the kernel could write past `argp`.
+ */
+export function ioctl(fd: number, request: number, argp: HasBytes | ArrayBufferView): number {
+  v.int('ioctl', 'fd', fd);
+  if (typeof request !== 'number') throw new TypeError(`ioctl(): argument 'request' must be a number, got ${v.describe(request)}`);
+  if (!requests.has(request)) {
+    throw new RangeError(`ioctl(): argument 'request' (${request}) is not one of the socket requests with an int argument (FIONREAD, FIONBIO, SIOCATMARK, SIOCINQ, SIOCOUTQ)`);
+  }
+  const bytes = v.memory('ioctl', 'argp', argp);
+  if (bytes.byteLength < INT_SIZE) throw new RangeError(`ioctl(): argument 'argp' must hold an int (${INT_SIZE} bytes), got ${bytes.byteLength}`);
+  return withErrno(addon.ioctl(fd, request, bytes));
+}
