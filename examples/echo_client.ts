@@ -2,7 +2,8 @@
 // Same variable names, same calls in the same order, same output bytes and exit codes; the notes'
 // comments are kept so that the two files read side by side. Blocking calls are awaited.
 // Same extension as the C program: optional server IP (argv[1]) and port (argv[2]).
-import { err_quit, err_display, printf, fgets, stdin, strlen, atoi, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { printf, fgets, stdin, strlen, atoi } from 'posix-sockets/libc';
 import { socket, connect, send, recv, close, sockaddr_in, sizeof, htons, inet_pton,
 	AF_INET, SOCK_STREAM, MSG_WAITALL } from 'posix-sockets';
 const SERVERIP = '127.0.0.1';

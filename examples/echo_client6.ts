@@ -2,7 +2,8 @@
 // The IPv4 port (echo_client.ts) converted by the same rules as the C program: AF_INET -> AF_INET6,
 // sockaddr_in -> sockaddr_in6, SERVERIP '127.0.0.1' -> '::1', inet_pton(AF_INET6, ...). Output text is unchanged.
 // Same extension as the C program: optional server IP (argv[1]) and port (argv[2]).
-import { err_quit, err_display, printf, fgets, stdin, strlen, atoi, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { printf, fgets, stdin, strlen, atoi } from 'posix-sockets/libc';
 import { socket, connect, send, recv, close, sockaddr_in6, sizeof, htons, inet_pton,
 	AF_INET6, SOCK_STREAM, MSG_WAITALL } from 'posix-sockets';
 const SERVERIP = '::1'; //IPv6: 127.0.0.1 -> ::1

@@ -2,7 +2,8 @@
 // Same variable names, same calls in the same order, same output bytes and exit codes; the notes'
 // comments are kept so that the two files read side by side. Blocking calls are awaited.
 // Same extension as the C program: the optional port argument (argv[1], default SERVERPORT).
-import { err_quit, err_display, printf, atoi, INVALID_SOCKET, SOCKET_ERROR } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR } from './common.js';
+import { printf, atoi } from 'posix-sockets/libc';
 import { socket, bind, listen, accept, recv, send, close, sockaddr_in, socklen_t, sizeof, htons, htonl, ntohs,
 	inet_ntop, AF_INET, SOCK_STREAM, SOMAXCONN, INADDR_ANY, INET_ADDRSTRLEN } from 'posix-sockets';
 

@@ -4,7 +4,8 @@
 // inet_ntop(AF_INET6, ...) with INET6_ADDRSTRLEN. Output text is unchanged; the notes' comments are
 // kept so that the two files read side by side. Blocking calls are awaited.
 // Same extension as the C program: the optional port argument (argv[1], default SERVERPORT).
-import { err_quit, err_display, printf, atoi, INVALID_SOCKET, SOCKET_ERROR } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR } from './common.js';
+import { printf, atoi } from 'posix-sockets/libc';
 import { socket, bind, listen, accept, recv, send, close, sockaddr_in6, socklen_t, sizeof, htons, ntohs,
 	inet_ntop, AF_INET6, SOCK_STREAM, SOMAXCONN, in6addr_any, INET6_ADDRSTRLEN } from 'posix-sockets';
 

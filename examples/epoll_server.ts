@@ -1,7 +1,8 @@
 // Echo server on epoll(7) (Linux) - c/epoll_server.cpp in TypeScript, line for line. The one wait
 // is `await epoll_wait()` (on a pool thread, the event loop free); accept() and recv() after it
 // cannot block, as in C, so their sync twins are the port.
-import { err_quit, err_display, printf, atoi, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { printf, atoi } from 'posix-sockets/libc';
 import { socket, bind, listen, acceptSync, recvSync, sendSync, close, epoll_create1, epoll_ctl, epoll_wait,
 	epoll_event, array, sockaddr_in, socklen_t, sizeof, htons, htonl, ntohs, inet_ntop,
 	EPOLLIN, EPOLL_CTL_ADD, EPOLL_CTL_DEL, AF_INET, SOCK_STREAM, SOMAXCONN, INADDR_ANY, INET_ADDRSTRLEN } from 'posix-sockets';

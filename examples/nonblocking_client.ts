@@ -2,7 +2,8 @@
 // connect() on the O_NONBLOCK socket returns at once (-1, EINPROGRESS) as in C, so its sync twin
 // is the port; the wait for writability is `await select()` (on a pool thread, the event loop
 // free); getsockopt(SO_ERROR) then says how the handshake ended.
-import { err_quit, err_display, printf, atoi, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { printf, atoi, exit } from 'posix-sockets/libc';
 import { socket, connectSync, sendSync, recvSync, close, fcntl, getsockopt, select, fd_set, FD_ZERO, FD_SET,
 	timeval, c_int, sockaddr_in, socklen_t, sizeof, htons, inet_pton, errno,
 	AF_INET, SOCK_STREAM, F_GETFL, F_SETFL, O_NONBLOCK, EINPROGRESS, SOL_SOCKET, SO_ERROR, MSG_WAITALL } from 'posix-sockets';
@@ -45,7 +46,7 @@ async function main(argc: number, argv: string[]) {
 		if (retval === SOCKET_ERROR) err_quit('select()');
 		if (retval === 0) {
 			printf('[TCP 클라이언트] 시간 초과\n');
-			process.exit(1);
+			exit(1);
 		}
 
 		//연결 결과 확인
@@ -55,7 +56,7 @@ async function main(argc: number, argv: string[]) {
 		if (retval === SOCKET_ERROR) err_quit('getsockopt()');
 		if (err.value !== 0) {
 			err_display(err.value);
-			process.exit(1);
+			exit(1);
 		}
 	}
 	printf('[TCP 클라이언트] 서버 접속 성공\n');

@@ -2,7 +2,8 @@
 // fds[MAXFDS]` is array(pollfd, MAXFDS): one C buffer, a struct view per element. The one wait
 // is `await poll()` (on a pool thread, the event loop free); accept() and recv() after it
 // cannot block, as in C, so their sync twins are the port.
-import { err_quit, err_display, printf, atoi, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { printf, atoi } from 'posix-sockets/libc';
 import { socket, bind, listen, acceptSync, recvSync, sendSync, close, poll, array, pollfd, sockaddr_in, socklen_t,
 	sizeof, htons, htonl, ntohs, inet_ntop, POLLIN, POLLHUP, POLLERR,
 	AF_INET, SOCK_STREAM, SOMAXCONN, INADDR_ANY, INET_ADDRSTRLEN } from 'posix-sockets';

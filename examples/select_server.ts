@@ -2,7 +2,8 @@
 // same calls in the same order, same output. The one wait is the multiplexer's: `await select()`
 // makes the syscall on a pool thread while the event loop stays free; once it reports a socket
 // readable, accept() and recv() return at once, as in C, so their sync twins are the port.
-import { err_quit, err_display, printf, atoi, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { err_quit, err_display, INVALID_SOCKET, SOCKET_ERROR, type SOCKET } from './common.js';
+import { printf, atoi } from 'posix-sockets/libc';
 import { socket, bind, listen, acceptSync, recvSync, sendSync, close, select, sockaddr_in, socklen_t, sizeof,
 	htons, htonl, ntohs, inet_ntop, fd_set, FD_ZERO, FD_SET, FD_ISSET, FD_SETSIZE,
 	AF_INET, SOCK_STREAM, SOMAXCONN, INADDR_ANY, INET_ADDRSTRLEN } from 'posix-sockets';

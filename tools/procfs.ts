@@ -17,23 +17,31 @@ export interface TcpRow {
   inode: string;
 }
 
+/** The fields of each socket's row in a /proc/net table (tcp, tcp6, udp, udp6: the same columns), header left out. */
+function tableRows(file: string): string[][] {
+  return readFileSync(`/proc/net/${file}`, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 10);
+}
+
+/** The port of a `local_address` or `rem_address` column (`0100007F:2328`). */
+const portField = (f: string) => parseInt(f.split(':')[1], 16);
+
 /** Every row of /proc/net/tcp (or tcp6). */
 export function tcpTable(file: 'tcp' | 'tcp6' = 'tcp'): TcpRow[] {
-  const rows: TcpRow[] = [];
-  for (const line of readFileSync(`/proc/net/${file}`, 'utf8').split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10) continue;
+  return tableRows(file).map((f) => {
     const [tx, rx] = f[4].split(':');
-    rows.push({
-      localPort: parseInt(f[1].split(':')[1], 16),
-      remotePort: parseInt(f[2].split(':')[1], 16),
+    return {
+      localPort: portField(f[1]),
+      remotePort: portField(f[2]),
       state: parseInt(f[3], 16),
       txQueue: parseInt(tx, 16),
       rxQueue: parseInt(rx, 16),
       inode: f[9],
-    });
-  }
-  return rows;
+    };
+  });
 }
 
 /** The inodes of the sockets process `pid` holds open (empty if it is gone). */
@@ -54,4 +62,15 @@ export function socketInodes(pid: number | 'self'): Set<string> {
     }
   }
   return inodes;
+}
+
+export interface UdpRow {
+  localPort: number;
+  /** The socket's inode, as in /proc/PID/fd's `socket:[inode]`. */
+  inode: string;
+}
+
+/** Every row of /proc/net/udp (or udp6): a bound UDP socket each. */
+export function udpTable(file: 'udp' | 'udp6' = 'udp'): UdpRow[] {
+  return tableRows(file).map((f) => ({ localPort: portField(f[1]), inode: f[9] }));
 }

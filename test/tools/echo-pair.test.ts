@@ -5,11 +5,17 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseStdout, runPairing, sampleLines, scenario, type PairRun } from '../../tools/echo-compare.js';
-import { Program, checkPrograms, holdPort, packageRoot, type Impl } from '../../tools/echo-run.js';
+import { normaliseStdout, runnable, type Impl } from '../../tools/compare.js';
+import { Program, holdPort, packageRoot } from '../../tools/run.js';
+import { echoLesson, runEcho, type EchoRun } from '../support/lessons.js';
 
-// Built by the global setup (test/support/global-setup.ts); says how to build them if not.
-beforeAll(() => checkPrograms());
+/** The echo scenario's client input, line by line: ASCII, Korean, 511 and 513 bytes. */
+const sampleLines = echoLesson()
+  .scenarios.find((s) => s.name === 'echo')!
+  .stdin.client.toString('utf8')
+  .split('\n')
+  .slice(0, -1);
+const lineOf = (name: string) => ({ ASCII: 0, Korean: 1, '511 bytes': 2, '513 bytes': 3 })[name]!;
 
 /** The client transcript cut into one block per line sent, starting at each "보낼 데이터". */
 function blocks(stdout: Buffer): string[] {
@@ -24,15 +30,15 @@ describe.each([
   ['IPv4', false],
   ['IPv6', true],
 ])('%s', (_ip, v6) => {
-  const runs = new Map<string, PairRun>();
+  const runs = new Map<string, EchoRun>();
   beforeAll(async () => {
     for (const [server, client] of [['c', 'c'], ['ts', 'ts']] as [Impl, Impl][]) {
-      runs.set(server, await runPairing(scenario('echo'), server, client, v6, { strace: false }));
+      runs.set(server, await runEcho('echo', [server, client], v6, { strace: false }));
     }
   }, 30_000);
   const c = () => runs.get('c')!;
   const ts = () => runs.get('ts')!;
-  const block = (run: PairRun, name: string) => blocks(run.client!.stdout)[sampleLines.findIndex((l) => l.name === name)];
+  const block = (run: EchoRun, name: string) => blocks(run.client!.stdout)[lineOf(name)];
 
   it('ascii_line_is_echoed_as_by_c', () => {
     const want = block(c(), 'ASCII');
@@ -60,7 +66,8 @@ describe.each([
   it('line_of_513_bytes_is_split_into_512_and_1_as_by_c', () => {
     const got = blocks(ts().client!.stdout);
     const want = blocks(c().client!.stdout);
-    const k = sampleLines.findIndex((l) => l.name === '513 bytes');
+    const k = lineOf('513 bytes');
+    expect(sampleLines[k]).toBe('B'.repeat(513));
     expect(want[k]).toContain('총 512바이트를 보냈습니다.');
     expect(want[k + 1]).toBe('보낼 데이터\n2\n테스트1\n총 1바이트를 보냈습니다.\n방금 1바이트를 받았습니다..\nB\n');
     expect(got.slice(k)).toEqual(want.slice(k));
@@ -68,15 +75,16 @@ describe.each([
 
   it('server_transcript_equals_c_server_transcript', () => {
     expect(c().server!.stdout.length).toBeGreaterThan(0);
-    expect(normaliseStdout(ts().server!.stdout).equals(normaliseStdout(c().server!.stdout))).toBe(true);
+    const same = (run: EchoRun) => normaliseStdout(run.server!.stdout, echoLesson(), run.port);
+    expect(same(ts()).equals(same(c()))).toBe(true);
     expect(ts().server!.exit).toEqual(c().server!.exit);
     expect(ts().client!.exit).toEqual({ code: 0, signal: null });
     expect(c().client!.exit).toEqual({ code: 0, signal: null });
   });
 
   it('refused_connect_prints_the_error_and_exits_1_as_c_does', async () => {
-    const cRun = await runPairing(scenario('refused'), null, 'c', v6, { strace: false });
-    const tsRun = await runPairing(scenario('refused'), null, 'ts', v6, { strace: false });
+    const cRun = await runEcho('refused', [null, 'c'], v6, { strace: false });
+    const tsRun = await runEcho('refused', [null, 'ts'], v6, { strace: false });
     expect(cRun.client!.stdout.toString()).toBe('[connect()] Connection refused\n');
     expect(cRun.client!.exit).toEqual({ code: 1, signal: null });
     expect(tsRun.client!.stdout.equals(cRun.client!.stdout)).toBe(true);
@@ -84,14 +92,17 @@ describe.each([
   });
 
   it('server_on_a_taken_port_prints_nothing_and_listens_elsewhere_as_c_does', async () => {
+    const lesson = echoLesson();
+    const program = lesson.variants.find((v) => v.ip === (v6 ? 6 : 4))!.programs.server;
     for (const impl of ['c', 'ts'] as const) {
       const held = holdPort(v6);
-      const server = new Program({ impl, role: 'server', v6, args: [String(held.port)] });
+      const r = runnable(program, impl);
+      const server = new Program({ argv: [...r.argv, String(held.port)], unbuffered: r.c, input: Buffer.alloc(0) });
       try {
         // bind() fails unchecked; listen() binds an ephemeral port instead of exiting.
-        const port = await server.listening();
-        expect(port, impl).not.toBeNull();
-        expect(port, impl).not.toBe(held.port);
+        const ports = await server.ready('tcp', 1);
+        expect(ports, impl).not.toBeNull();
+        expect(ports![0], impl).not.toBe(held.port);
         expect(server.running, impl).toBe(true);
       } finally {
         expect(await server.stop('SIGTERM'), impl).toEqual({ code: null, signal: 'SIGTERM' });
@@ -111,7 +122,7 @@ describe('posix-sockets echo-pair', () => {
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     const header = lines.find((l) => l.includes(' │ '))!;
-    expect(header).toMatch(/^C server \(examples\/c\/bin\/echo_server\) +│ TS client \(examples\/dist\/echo_client\.js\)$/);
+    expect(header).toMatch(/^C server \(examples\/c\/echo_server\.cpp\) +│ TS client \(examples\/echo_client\.ts\)$/);
     // Server on the left, client on the right, on the same rows.
     expect(lines.some((l) => /^\[TCP 서버\] 클라이언트 접속: IP 주소=127\.0\.0\.1, 포트 번호=\d+ +│ /.test(l))).toBe(true);
     expect(lines.some((l) => /^ +│ 안녕하세요$/.test(l))).toBe(true);

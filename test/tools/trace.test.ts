@@ -5,14 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseCalls, runPairing, scenario } from '../../tools/echo-compare.js';
-import { checkPrograms, tools } from '../../tools/echo-run.js';
+import { describe, expect, it } from 'vitest';
+import { normaliseCalls } from '../../tools/compare.js';
+import { tools } from '../../tools/run.js';
 import { fmtData } from '../../src/trace.js';
 import { withCompiledC } from '../support/c.js';
-
-// Built by the global setup (test/support/global-setup.ts); says how to build them if not.
-beforeAll(() => checkPrograms());
+import { runEcho } from '../support/lessons.js';
 
 const strace = tools.strace !== null;
 const traceOn = { POSIX_SOCKETS_TRACE: '1' };
@@ -22,7 +20,7 @@ describe.each([
   ['IPv6', true],
 ])('%s', (_ip, v6) => {
   it('refused_connect_is_traced_as_strace_prints_it', async () => {
-    const ts = await runPairing(scenario('refused'), null, 'ts', v6, { strace: false, env: traceOn });
+    const ts = await runEcho('refused', [null, 'ts'], v6, { strace: false, env: traceOn });
     const lines = ts.client!.stderr.toString().trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     const fd = /^socket\(AF_INET6?, SOCK_STREAM, IPPROTO_IP\) = (\d+)$/.exec(lines[0])?.[1];
@@ -33,20 +31,20 @@ describe.each([
     expect(lines[1]).toBe(`connect(${fd}, ${addr}) = -1 ECONNREFUSED (Connection refused)`);
     if (strace) {
       // The C client's own connect, from strace, is the same line once descriptors are numbered alike.
-      const c = await runPairing(scenario('refused'), null, 'c', v6, { strace: true });
+      const c = await runEcho('refused', [null, 'c'], v6, { strace: true });
       expect(normaliseCalls(ts.client!.stderr.toString(), ts.port)).toEqual(normaliseCalls(c.client!.strace!, c.port));
     }
   });
 
   it('echo_pair_trace_equals_strace_of_the_c_programs_line_for_line', async () => {
-    const ts = await runPairing(scenario('echo'), 'ts', 'ts', v6, { strace: false, env: traceOn });
+    const ts = await runEcho('echo', ['ts', 'ts'], v6, { strace: false, env: traceOn });
     const server = normaliseCalls(ts.server!.stderr.toString(), ts.port);
     const client = normaliseCalls(ts.client!.stderr.toString(), ts.port);
     // recv and send are traced as the syscalls they are.
     expect(server).toContain('recvfrom(FD2, "hello, world", 511, 0, NULL, NULL) = 12');
     expect(client).toContain('sendto(FD1, "hello, world", 12, 0, NULL, 0) = 12');
     if (strace) {
-      const c = await runPairing(scenario('echo'), 'c', 'c', v6, { strace: true });
+      const c = await runEcho('echo', ['c', 'c'], v6, { strace: true });
       expect(server).toEqual(normaliseCalls(c.server!.strace!, c.port, c.server!.stoppedAt));
       expect(client).toEqual(normaliseCalls(c.client!.strace!, c.port, c.client!.stoppedAt));
     }

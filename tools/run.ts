@@ -1,49 +1,18 @@
-// Runs the echo programs — the C originals (examples/c/bin) and their TypeScript
-// ports (examples/dist) — as child processes over loopback, optionally under
-// strace, and watches them from outside: a server is never probed with a
-// connection (that would change its transcript), its sockets are read from
-// /proc instead. Used by the command-line tool (cli.ts) and the tests.
+// Runs a lesson's programs — C executables and TypeScript ports — as child
+// processes over loopback, optionally under strace, and watches them from
+// outside: a server is never probed with a connection (that would change its
+// transcript), its sockets are read from /proc instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
-import { AF_INET, AF_INET6, FD_CLOEXEC, F_SETFD, SOCK_STREAM, bind, close, errno, fcntl, getsockname, sizeof, socket, socklen_t, sockaddr_in6, strerror, type sockaddr_in } from 'posix-sockets';
+import { AF_INET, AF_INET6, FD_CLOEXEC, F_SETFD, SOCK_DGRAM, SOCK_STREAM, bind, close, errno, fcntl, getsockname, sizeof, socket, socklen_t, sockaddr_in6, strerror, type sockaddr_in } from 'posix-sockets';
 import { loopback4, loopback6, portOf, wildcard } from './loopback.js';
-import { socketInodes, tcpTable, TCP_STATE } from './procfs.js';
+import { socketInodes, tcpTable, udpTable, TCP_STATE } from './procfs.js';
 import { sleep, waitUntil } from './wait.js';
 
 /** The package root, found by the package's own name (from tools/ or tools/dist/ alike): examples/ is found relative to it. */
 export const packageRoot = dirname(createRequire(import.meta.url).resolve('posix-sockets/package.json'));
-
-export type Impl = 'c' | 'ts';
-export type Role = 'server' | 'client';
-
-/** The notes' defaults: the client talks to 127.0.0.1 or ::1. */
-export const loopbackHost = (v6: boolean) => (v6 ? '::1' : '127.0.0.1');
-
-/** The program file: examples/c/bin/echo_server6, examples/dist/echo_client.js, ... */
-export function programPath(impl: Impl, role: Role, v6: boolean): string {
-  return examplePath(impl, `echo_${role}${v6 ? '6' : ''}`);
-}
-
-/** Any example program by name: examples/c/bin/NAME or examples/dist/NAME.js. */
-export function examplePath(impl: Impl, name: string): string {
-  return impl === 'c' ? join(packageRoot, 'examples', 'c', 'bin', name) : join(packageRoot, 'examples', 'dist', `${name}.js`);
-}
-
-/** Throws, saying how to build them, if any of the eight echo programs is missing. */
-export function checkPrograms(): void {
-  const missing: string[] = [];
-  for (const impl of ['c', 'ts'] as const)
-    for (const role of ['server', 'client'] as const)
-      for (const v6 of [false, true]) {
-        const p = programPath(impl, role, v6);
-        if (!existsSync(p)) missing.push(p);
-      }
-  if (missing.length > 0) {
-    throw new Error(`echo programs not built (missing ${missing.join(', ')}); run: npm run build:examples`);
-  }
-}
 
 /** An executable on PATH, or null. */
 export function which(name: string): string | null {
@@ -65,8 +34,8 @@ export const tools = {
 };
 
 /** strace's options: -ttt -T time each call (to tell which calls were still in progress when a program was stopped). */
-export function straceOptions(out: string, syscalls: string[] = tracedSyscalls): string[] {
-  const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${syscalls.join(',')}`, '-e', 'signal=none', '-o', out];
+export function straceOptions(out: string, also: readonly string[] = []): string[] {
+  const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${[...tracedSyscalls, ...also].join(',')}`, '-e', 'signal=none', '-o', out];
   // Stop the traced program only at the traced calls: node makes thousands of others.
   return seccompBpf() ? ['--seccomp-bpf', ...opts] : opts;
 }
@@ -77,14 +46,21 @@ function seccompBpf(): boolean {
   return seccomp;
 }
 
-/** The socket syscalls compared; close is kept for socket descriptors only. */
-export const tracedSyscalls = ['socket', 'bind', 'listen', 'accept', 'accept4', 'connect', 'sendto', 'recvfrom', 'shutdown', 'setsockopt', 'close'];
+/**
+ * The socket syscalls compared: strace's network class but getsockopt, which
+ * the library's dispatcher still calls on its own to learn a descriptor's
+ * type and timeouts (so a program's own getsockopt is not compared yet); close
+ * is kept for socket descriptors only.
+ */
+export const tracedSyscalls = ['socket', 'socketpair', 'bind', 'listen', 'accept', 'accept4', 'connect', 'getsockname', 'getpeername', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'shutdown', 'setsockopt', 'close'];
 
 // ---------------------------------------------------------------------------
 // Ports
 
-function boundSocket(addr: sockaddr_in | sockaddr_in6): { fd: number; port: number } {
-  const fd = socket(addr instanceof sockaddr_in6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+export type Transport = 'tcp' | 'udp';
+
+function boundSocket(addr: sockaddr_in | sockaddr_in6, transport: Transport): { fd: number; port: number } {
+  const fd = socket(addr instanceof sockaddr_in6 ? AF_INET6 : AF_INET, transport === 'udp' ? SOCK_DGRAM : SOCK_STREAM, 0);
   if (fd === -1) throw new Error(`socket(): ${strerror(errno)}`);
   // Not inherited by the programs started while it is open.
   fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -99,35 +75,47 @@ function boundSocket(addr: sockaddr_in | sockaddr_in6): { fd: number; port: numb
 
 /**
  * A port that is free now: bound to port 0 on the wildcard address (where the
- * servers bind), read back, closed. Someone may take it before the server
- * does; callers check where the server listens and retry.
+ * servers bind; on IPv6, dual-stack, so free for IPv4 too), read back, closed.
+ * Someone may take it before the server does; callers check where the server
+ * listens and retry.
  */
-export function freePort(v6: boolean): number {
-  const { fd, port } = boundSocket(wildcard(v6));
+export function freePort(v6: boolean, transport: Transport = 'tcp'): number {
+  const { fd, port } = boundSocket(wildcard(v6), transport);
   close(fd);
   return port;
 }
 
 /** A port held by a bound socket of ours (on loopback), so that a server's bind() of it fails. */
-export function holdPort(v6: boolean): { port: number; release(): void } {
-  const { fd, port } = boundSocket(v6 ? loopback6() : loopback4());
+export function holdPort(v6: boolean, transport: Transport = 'tcp'): { port: number; release(): void } {
+  const { fd, port } = boundSocket(v6 ? loopback6() : loopback4(), transport);
   return { port, release: () => void close(fd) };
 }
 
+/** The kernel's ephemeral port range (ip_local_port_range): the ports it picks for an unbound socket. */
+export const ephemeralPorts: [number, number] = (() => {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return [lo, hi];
+  } catch {
+    return [49152, 65535]; // IANA's range, which macOS uses
+  }
+})();
+
 // ---------------------------------------------------------------------------
-// A process's TCP sockets, from /proc (Linux)
+// A process's sockets, from /proc (Linux)
 
 const hasProc = existsSync('/proc/self/fd') && existsSync('/proc/net/tcp');
 
-interface TcpSocket {
+interface InetSocket {
+  transport: Transport;
   port: number;
   listening: boolean;
 }
 
-/** The TCP sockets the process holds (its stdio socketpairs are not TCP and are left out). */
-function tcpSockets(pid: number): TcpSocket[] {
+/** The TCP and UDP sockets the process holds (its stdio socketpairs are neither and are left out). */
+function inetSockets(pid: number): InetSocket[] {
   const inodes = socketInodes(pid);
-  const found: TcpSocket[] = [];
+  const found: InetSocket[] = [];
   for (const table of ['tcp', 'tcp6'] as const) {
     let rows: ReturnType<typeof tcpTable> = [];
     try {
@@ -135,7 +123,16 @@ function tcpSockets(pid: number): TcpSocket[] {
     } catch {
       continue; // no IPv6 in this kernel
     }
-    for (const row of rows) if (inodes.has(row.inode)) found.push({ port: row.localPort, listening: row.state === TCP_STATE.LISTEN });
+    for (const row of rows) if (inodes.has(row.inode)) found.push({ transport: 'tcp', port: row.localPort, listening: row.state === TCP_STATE.LISTEN });
+  }
+  for (const table of ['udp', 'udp6'] as const) {
+    let rows: ReturnType<typeof udpTable> = [];
+    try {
+      rows = udpTable(table);
+    } catch {
+      continue;
+    }
+    for (const row of rows) if (inodes.has(row.inode)) found.push({ transport: 'udp', port: row.localPort, listening: false });
   }
   return found;
 }
@@ -155,21 +152,17 @@ function asleep(pid: number): boolean {
 // ---------------------------------------------------------------------------
 // Running one program
 
-export interface RunOptions {
-  impl: Impl;
-  role: Role;
-  v6: boolean;
-  args: string[];
-  /** Written to the program's stdin, which is then closed. */
-  input?: Buffer;
-  /** strace's output file: run under `strace -f -qq -e trace=<tracedSyscalls>`. */
+export interface Launch {
+  /** The executable and its arguments. */
+  argv: string[];
+  /** A C program: run under `stdbuf -o0` where stdbuf exists. */
+  unbuffered: boolean;
+  /** Written to stdin, which is then closed; 'open': kept open for write() and closeStdin(). */
+  input: Buffer | 'open';
+  /** strace's output file: run under `strace -f` for the traced syscalls. */
   straceOut?: string;
-  /** The syscalls strace traces, instead of tracedSyscalls. */
-  syscalls?: string[];
-  /** Another example than the echo program of `role` and `v6`: its name (examples/c/bin/NAME, examples/dist/NAME.js). */
-  program?: string;
-  /** Keep stdin open for input(); `input` is then not used. */
-  interactive?: boolean;
+  /** Syscalls strace traces besides tracedSyscalls (a lesson's `trace`). */
+  alsoTraced?: readonly string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -182,10 +175,11 @@ export interface Exit {
 export const exitText = (e: Exit) => (e.code !== null ? String(e.code) : (e.signal ?? '?'));
 
 /**
- * One echo program. C programs run under `stdbuf -o0` where stdbuf exists: their
+ * One program. C programs run under `stdbuf -o0` where stdbuf exists: their
  * stdout is a pipe, fully buffered, and a server is only ever stopped by a
  * signal, which would lose what it printed. The TypeScript ports write each
- * printf straight to fd 1, so both sides' output is complete when killed.
+ * printf straight to fd 1 (posix-sockets/libc), so both sides' output is
+ * complete when killed.
  */
 export class Program {
   readonly child: ChildProcess;
@@ -195,26 +189,21 @@ export class Program {
   #exit: Exit | null = null;
   #pid: number | null = null;
 
-  /** The executable the program's process runs: the C binary, or node. */
-  readonly executable: string;
-
-  constructor(readonly opts: RunOptions) {
-    const file = opts.program === undefined ? programPath(opts.impl, opts.role, opts.v6) : examplePath(opts.impl, opts.program);
-    this.executable = opts.impl === 'c' ? file : process.execPath;
-    let argv = opts.impl === 'c' ? [file, ...opts.args] : [process.execPath, file, ...opts.args];
-    if (opts.impl === 'c' && tools.stdbuf !== null) argv = [tools.stdbuf, '-o0', ...argv];
-    if (opts.straceOut !== undefined) {
+  constructor(readonly launch: Launch) {
+    let argv = launch.argv;
+    if (launch.unbuffered && tools.stdbuf !== null) argv = [tools.stdbuf, '-o0', ...argv];
+    if (launch.straceOut !== undefined) {
       if (tools.strace === null) throw new Error('strace is not available');
-      argv = [tools.strace, ...straceOptions(opts.straceOut, opts.syscalls), ...argv];
+      argv = [tools.strace, ...straceOptions(launch.straceOut, launch.alsoTraced), ...argv];
     }
     this.child = spawn(argv[0], argv.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, POSIX_SOCKETS_TRACE: '', ...opts.env },
+      env: { ...process.env, POSIX_SOCKETS_TRACE: '', ...launch.env },
     });
     this.child.stdout!.on('data', (b: Buffer) => this.out.push(b));
     this.child.stderr!.on('data', (b: Buffer) => this.err.push(b));
     this.child.stdin!.on('error', () => {}); // a program that exits before reading its input
-    if (!opts.interactive) this.child.stdin!.end(opts.input ?? Buffer.alloc(0));
+    if (launch.input !== 'open') this.child.stdin!.end(launch.input);
     this.exited = new Promise((resolve) => {
       this.child.on('error', (e) => {
         this.err.push(Buffer.from(String(e)));
@@ -222,16 +211,6 @@ export class Program {
       });
       this.child.on('close', (code, signal) => resolve((this.#exit = { code, signal })));
     });
-  }
-
-  /** Writes to the stdin of an interactive program. */
-  input(data: string | Buffer): void {
-    this.child.stdin!.write(data);
-  }
-
-  /** Closes the stdin of an interactive program: its fgets() then returns NULL. */
-  endInput(): void {
-    this.child.stdin!.end();
   }
 
   get stdout(): Buffer {
@@ -246,14 +225,24 @@ export class Program {
     return this.#exit === null;
   }
 
+  /** Writes to the program's stdin (kept open). */
+  write(data: Buffer): void {
+    if (this.child.stdin!.writable) this.child.stdin!.write(data);
+  }
+
+  /** Closes the program's stdin: its next read gets end of file. */
+  closeStdin(): void {
+    this.child.stdin!.end();
+  }
+
   /** The program's own pid: under strace, the traced child, not strace (which passes no signals on). */
   async pid(): Promise<number | null> {
     if (this.#pid !== null) return this.#pid;
     const own = this.child.pid ?? null;
-    if (this.opts.straceOut === undefined || own === null) return (this.#pid = own);
+    if (this.launch.straceOut === undefined || own === null) return (this.#pid = own);
     // strace forks short-lived children of its own to probe ptrace first: the
     // program is the child that has exec'd the program's executable.
-    const exe = realpathSync(this.executable);
+    const exe = realpathSync(this.launch.argv[0]);
     let child: number | null = null;
     await waitUntil(() => {
       try {
@@ -268,35 +257,47 @@ export class Program {
     return (this.#pid = child);
   }
 
-  /** Waits until the program listens on a TCP port; returns the port (null without /proc: after a pause). */
-  async listening(ms = 10_000): Promise<number | null> {
+  /**
+   * Waits until the program holds `count` listening TCP sockets (`bound` UDP
+   * sockets with transport 'udp'); returns their ports, or null if it never
+   * did (or without /proc: after a pause).
+   */
+  async ready(transport: Transport, count: number, ms = 10_000): Promise<number[] | null> {
     const pid = await this.pid();
     if (!hasProc || pid === null) {
       await sleep(500);
       return null;
     }
-    let port: number | null = null;
-    await waitUntil(() => {
-      port = tcpSockets(pid).find((s) => s.listening)?.port ?? null;
-      return port !== null || !this.running;
+    let ports: number[] = [];
+    const ok = await waitUntil(() => {
+      ports = inetSockets(pid)
+        .filter((s) => s.transport === transport && (transport === 'udp' || s.listening))
+        .map((s) => s.port);
+      return ports.length >= count || !this.running;
     }, ms);
-    return port;
+    return ok && ports.length >= count ? ports : null;
   }
 
-  /** Waits until a server holds no connection any more (all its TCP sockets listen): it is back in accept(). */
+  /** Waits until a server holds no TCP connection (all its TCP sockets listen): it is back in accept(). */
   async idle(ms = 5000): Promise<boolean> {
     const pid = await this.pid();
     if (!hasProc || pid === null) {
       await sleep(300);
       return true;
     }
-    return waitUntil(() => !this.running || tcpSockets(pid).every((s) => s.listening), ms);
+    return waitUntil(() => !this.running || inetSockets(pid).every((s) => s.transport !== 'tcp' || s.listening), ms);
   }
 
-  /** Waits until stdout contains `text`. */
-  async printed(text: string, ms = 10_000): Promise<boolean> {
+  /** Waits until stdout contains `text` `times` times. */
+  async printed(text: string, times = 1, ms = 10_000): Promise<boolean> {
     const want = Buffer.from(text);
-    return waitUntil(() => this.stdout.includes(want) || !this.running, ms);
+    const count = () => {
+      const out = this.stdout;
+      let n = 0;
+      for (let at = out.indexOf(want); at !== -1 && n < times; at = out.indexOf(want, at + want.length)) n++;
+      return n;
+    };
+    return waitUntil(() => count() >= times, ms);
   }
 
   /** When the program was sent a signal, in seconds since the epoch (strace -ttt's clock); null if never. */
@@ -331,12 +332,17 @@ export class Program {
     clearTimeout(timer);
     if (e !== null) return e;
     this.timedOut = true;
+    await this.kill();
+    return this.exited;
+  }
+
+  /** SIGKILL to the program and, under strace, to every child of strace: the program must not outlive it (it would keep our pipes open). */
+  async kill(): Promise<void> {
     const pid = await this.pid();
-    // Every child of strace too: the program must not outlive it (it would keep our pipes open).
     const own = this.child.pid;
     let kids: number[] = [];
     try {
-      if (this.opts.straceOut !== undefined) kids = readFileSync(`/proc/${own}/task/${own}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      if (this.launch.straceOut !== undefined) kids = readFileSync(`/proc/${own}/task/${own}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
     } catch {
       // gone
     }
@@ -347,6 +353,5 @@ export class Program {
         // gone
       }
     }
-    return this.exited;
   }
 }
