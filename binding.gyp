@@ -9,6 +9,7 @@
         "native/inet.cc",
         "native/multiplex.cc",
         "native/reactor/dispatch.cc",
+        "native/reactor/interrupt.cc",
         "native/reactor/op.cc",
         "native/reactor/pool.cc",
         "native/reactor/reactor.cc",

@@ -16,9 +16,13 @@ export function withErrno(r: number): number {
 
 /** Options for the calls that can block (the last argument of each). */
 export interface BlockingOptions {
-  /** Aborting makes a call that is still waiting for its socket complete with -1 and errno ECANCELED. */
+  /**
+   * Aborting makes a call that has not completed end with -1 and errno ECANCELED. A call inside
+   * its syscall on a pool thread is interrupted there, as by a signal in C: bytes it had already
+   * moved (a MSG_WAITALL recv short of len) are its count, and a connect goes on in the kernel.
+   */
   signal?: AbortSignal;
-  /** Milliseconds; a call still waiting then completes with -1 and errno EAGAIN, as with SO_RCVTIMEO. */
+  /** Milliseconds; then the call ends as on abort, but with errno EAGAIN, as with SO_RCVTIMEO. */
   timeout?: number;
 }
 

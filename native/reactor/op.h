@@ -8,6 +8,8 @@
 
 #include <napi.h>
 
+#include "interrupt.h"
+
 #include <cstdint>
 #include <memory>
 
@@ -49,6 +51,13 @@ struct Op {
   bool plainIo = false;  // read(2) / write(2) rather than recv(2) / send(2)
   std::unique_ptr<Vectored> vec;  // readv / writev / sendmsg / recvmsg (vectored.h)
   std::unique_ptr<Job> job;       // OpKind::Job: a C library call on a pool thread (job.h)
+
+  // { timeout, signal } of a call on a pool thread: `interruption` takes the
+  // thread out of its syscall; an EINTR it causes is reported as cancelErr
+  // (ECANCELED or EAGAIN). `interruptTries`: signals sent so far (bounded).
+  Interruption interruption;
+  int cancelErr = 0;
+  int interruptTries = 0;
 };
 
 // accept and recv wait for readability; send and connect for writability.

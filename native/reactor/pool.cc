@@ -1,7 +1,9 @@
 // The process-wide thread pool and the mailbox (see pool.h).
 #include "pool.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 
 #include <chrono>
 
@@ -36,8 +38,13 @@ void Pool::Spawn() {
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&attr, 256 * 1024);  // a syscall and a few frames
+  // The new thread starts with a pool thread's signal mask (interrupt.h), so
+  // no process-directed signal ever lands in one of its syscalls.
+  sigset_t old;
+  BlockSignalsForPool(&old);
   pthread_t t;
   if (pthread_create(&t, &attr, &Pool::Main, this) == 0) threads_++;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   // If no thread can be made the task waits for a running one to finish.
   pthread_attr_destroy(&attr);
 }
@@ -62,7 +69,15 @@ void Pool::Work() {
     Task task = std::move(queue_.front());
     queue_.pop_front();
     g.unlock();
-    Perform(*task.op);
+    // Every call on a pool thread can be interrupted ({ timeout, signal }).
+    Op& op = *task.op;
+    if (op.interruption.Enter()) {
+      Perform(op);
+      op.interruption.Leave();
+    } else {
+      op.ret = -1;  // cancelled before it began: as if interrupted at once
+      op.err = EINTR;
+    }
     task.mailbox->Post(task.op);
     task.mailbox.reset();
     g.lock();

@@ -77,6 +77,10 @@ class Reactor {
     uv_async_init(loop_, async, &Reactor::OnMail);
     uv_handle_set_data(AsHandle(async), this);
     mailbox_->async = async;
+    retry_ = static_cast<uv_timer_t*>(malloc(uv_handle_size(UV_TIMER)));
+    uv_timer_init(loop_, retry_);
+    uv_handle_set_data(AsHandle(retry_), this);
+    uv_unref(AsHandle(retry_));  // the interrupted call itself keeps the loop alive
     UpdateRefs();
     napi_add_async_cleanup_hook(env_, &Reactor::OnCleanup, this, &cleanup_);
     return true;
@@ -95,6 +99,11 @@ class Reactor {
   // Takes a job (job.h): straight to a pool thread, with no descriptor to track.
   void SubmitJob(Op* op) {
     op->id = NextId();
+    // Interruptible like any call on a pool thread ({ timeout, signal }): a
+    // syscall job (select, poll, epoll_wait) returns EINTR; a C library call
+    // that retries on EINTR just finishes.
+    op->pooled = true;
+    running_[op->id] = op;
     pending_++;
     Pool::Get().Submit(op, mailbox_);
     UpdateRefs();
@@ -116,7 +125,7 @@ class Reactor {
 
   bool Cancel(uint32_t id, int err) {
     auto w = waiting_.find(id);
-    if (w == waiting_.end()) return false;
+    if (w == waiting_.end()) return Interrupt(id, err);
     Op* op = w->second;
     waiting_.erase(w);
     FdEntry& e = fds_[op->fd];
@@ -217,8 +226,45 @@ class Reactor {
     if (op->kind == OpKind::Recv && !op->vec) OwnLandingArea(*op);
     fds_[op->fd].running[IsReader(*op) ? 0 : 1]++;
     op->pooled = true;
+    running_[op->id] = op;
     pending_++;
     Pool::Get().Submit(op, mailbox_);
+  }
+
+  // A call on a pool thread: its thread is interrupted (interrupt.h) and the
+  // call completes with what its syscall returns then: -1/EINTR becomes
+  // -1/err; bytes already moved are delivered as the count. The signal is
+  // sent again every millisecond until the thread is out of the syscall (it
+  // may land just before the syscall begins), at most kMaxInterruptTries times.
+  bool Interrupt(uint32_t id, int err) {
+    auto it = running_.find(id);
+    if (it == running_.end()) return false;
+    Op* op = it->second;
+    if (op->cancelErr != 0) return true;  // already being interrupted
+    op->cancelErr = err;
+    if (op->interruption.Interrupt()) {
+      op->interruptTries = 1;
+      interrupting_.push_back(id);
+      if (interrupting_.size() == 1) uv_timer_start(retry_, &Reactor::OnRetry, 1, 1);
+    }
+    return true;
+  }
+
+  static constexpr int kMaxInterruptTries = 200;
+
+  static void OnRetry(uv_timer_t* h) {
+    auto* self = static_cast<Reactor*>(uv_handle_get_data(AsHandle(h)));
+    auto& ids = self->interrupting_;
+    ids.erase(std::remove_if(ids.begin(), ids.end(),
+                             [self](uint32_t id) {
+                               auto it = self->running_.find(id);
+                               if (it == self->running_.end()) return true;  // delivered
+                               Op* op = it->second;
+                               return !op->interruption.Interrupt() ||
+                                      ++op->interruptTries >= kMaxInterruptTries;
+                             }),
+              ids.end());
+    if (ids.empty()) uv_timer_stop(h);
   }
 
   // Completes an op through the mailbox, so that its callback runs from the
@@ -359,6 +405,10 @@ class Reactor {
     Napi::HandleScope scope(Napi::Env(self->env_));
     for (Op* op : done) {
       self->pending_--;
+      if (op->pooled) {
+        self->running_.erase(op->id);
+        if (op->cancelErr != 0 && op->ret == -1 && op->err == EINTR) op->err = op->cancelErr;
+      }
       // The caller's close, deferred until no thread used the number, is made
       // before the callback: the awaiting code finds the number free.
       int fd = op->fd;
@@ -397,8 +447,12 @@ class Reactor {
     for (Op* op : done) delete op;
     for (auto& w : self->waiting_) delete w.second;
     self->waiting_.clear();
+    self->running_.clear();  // owned by their pool threads now
+    self->interrupting_.clear();
     self->fds_.clear();
-    self->handlesClosing_ = 2;
+    self->handlesClosing_ = 3;
+    uv_timer_stop(self->retry_);
+    uv_close(AsHandle(self->retry_), &Reactor::OnHandleClosed);
     uv_poll_stop(self->poll_);
     uv_close(AsHandle(self->poll_), &Reactor::OnHandleClosed);
     uv_close(AsHandle(self->mailbox_->async), &Reactor::OnHandleClosed);
@@ -421,6 +475,9 @@ class Reactor {
   std::shared_ptr<Mailbox> mailbox_;
   std::unordered_map<int, FdEntry> fds_;
   std::unordered_map<uint32_t, Op*> waiting_;
+  std::unordered_map<uint32_t, Op*> running_;  // on pool threads, by id
+  std::vector<uint32_t> interrupting_;  // ids of running_ ops still being interrupted
+  uv_timer_t* retry_ = nullptr;  // re-sends the interrupt while interrupting_ is not empty
   size_t pending_ = 0;  // ops on pool threads or posted for delivery
   uint64_t jsRuns_ = 0;  // completions delivered to JS so far
   uint32_t nextId_ = 0;

@@ -40,7 +40,9 @@ int CloseFd(Napi::Env env, int fd);
 // Whether `fd` was closed by the caller while a call on it still runs.
 bool IsClosedInFlight(Napi::Env env, int fd);
 
-// Cancels a call still waiting for readiness: it completes with -1 and `err`.
+// Cancels a call: one still waiting for readiness completes with -1 and `err`;
+// one inside its syscall on a pool thread is interrupted (interrupt.h) and
+// completes with what the syscall returns then (-1/EINTR reported as `err`).
 bool Cancel(Napi::Env env, uint32_t id, int err);
 
 // Counters for tests and docs: calls waiting, calls on pool threads, pool threads.

@@ -5,6 +5,8 @@
 // library's own awaited calls on the same descriptors.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  EAGAIN,
+  ECANCELED,
   EBADF,
   EPOLLIN,
   EPOLL_CTL_ADD,
@@ -187,6 +189,55 @@ describe('awaited forms', () => {
     expect(await poll(readable(p.server), 1, -1, { signal: ac.signal })).toBe(-1);
     expect(errno).toBe(addon.constants.ECANCELED);
     expect(addon.reactorStats().pending).toBe(0);
+  });
+});
+
+describe('{ timeout, signal } inside the syscall', () => {
+  it('a_timeout_takes_an_awaited_poll_out_of_its_syscall_with_EAGAIN_and_writes_the_revents', async () => {
+    const p = await pair();
+    const fds = array(pollfd, 1);
+    fds[0].fd = p.server;
+    fds[0].events = POLLIN;
+    fds[0].revents = 0x55;
+    const t0 = performance.now();
+    expect(await poll(fds, 1, -1, { timeout: 30 })).toBe(-1);
+    expect(errno).toBe(EAGAIN);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(fds[0].revents).toBe(0); // the kernel wrote every revents before it returned EINTR
+    expect(addon.reactorStats().pending).toBe(0);
+  });
+
+  it('an_abort_takes_an_awaited_select_out_with_ECANCELED_leaving_the_sets_as_they_were', async () => {
+    const p = await pair();
+    const r = new fd_set();
+    FD_SET(p.server, r);
+    const ac = new AbortController();
+    const waiting = select(p.server + 1, r, null, null, null, { signal: ac.signal });
+    await sleep(30);
+    expect(addon.reactorStats().pending).toBe(1);
+    ac.abort();
+    expect(await waiting).toBe(-1);
+    expect(errno).toBe(ECANCELED);
+    expect(FD_ISSET(p.server, r)).toBe(1); // a failed select writes no set
+    // The descriptor is as it was: data sent now is there for the next call.
+    sendSync(p.client, 'x', 1, 0);
+    expect(await select(p.server + 1, r, null, null, null)).toBe(1);
+  });
+
+  it.runIf(linux)('a_timeout_ends_an_awaited_epoll_wait_and_a_completion_before_it_is_kept', async () => {
+    const p = await pair();
+    const ep = epoll_create1!(0);
+    const ev = new epoll_event();
+    ev.events = EPOLLIN!;
+    ev.data.fd = p.server;
+    epoll_ctl!(ep, EPOLL_CTL_ADD!, p.server, ev);
+    const events = array(epoll_event, 2);
+    expect(await epoll_wait!(ep, events, 2, -1, { timeout: 20 })).toBe(-1);
+    expect(errno).toBe(EAGAIN);
+    sendSync(p.client, 'x', 1, 0);
+    expect(await epoll_wait!(ep, events, 2, -1, { timeout: 5000 })).toBe(1);
+    expect(events[0].data.fd).toBe(p.server);
+    close(ep);
   });
 });
 

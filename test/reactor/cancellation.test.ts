@@ -1,8 +1,8 @@
 // The last argument of the calls that can block, { signal?, timeout? }
 // (docs/threading.md, "Cancellation and timeouts"): a call still waiting for
 // its socket ends with -1/ECANCELED or -1/EAGAIN without reaching the kernel,
-// so the socket stays usable and no byte is lost; a call already inside its
-// syscall finishes normally; bad options are programming errors.
+// so the socket stays usable and no byte is lost (a call inside its syscall on
+// a pool thread: interruption.test.ts); bad options are programming errors.
 import { getEventListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -265,23 +265,6 @@ describe('abort and timeout of a call waiting for its socket', () => {
     expect(sendSync(p.client, 'pong', 4, 0)).toBe(4);
     expect(await recv(p.server, buf, 4, MSG_WAITALL, { signal: new AbortController().signal })).toBe(4);
     expect(buf.toString()).toBe('pong');
-  });
-});
-
-describe('abort and timeout of a call inside its syscall', () => {
-  it('abort_does_not_interrupt_a_waitall_recv_on_a_pool_thread', async () => {
-    const p = await pair();
-    expect(sendSync(p.client, '0123', 4, 0)).toBe(4);
-    const ac = new AbortController();
-    const buf = Buffer.alloc(10);
-    const receiving = recv(p.server, buf, 10, MSG_WAITALL, { signal: ac.signal, timeout: 10 });
-    await sleep(50);
-    ac.abort();
-    await sleep(10);
-    expect(addon.reactorStats().pending).toBe(1);
-    expect(sendSync(p.client, '456789', 6, 0)).toBe(6);
-    expect(await receiving).toBe(10);
-    expect(buf.toString()).toBe('0123456789');
   });
 });
 
