@@ -74,6 +74,9 @@ const IMPLS = [
   },
 ];
 
+// W4's load, shared by the I/O-model servers' workloads.
+const W4_PARAMS = { clients: 256, n: 400, size: 512, limit: 20 };
+
 // `scaled` parameters grow with --scale; `limit` bounds each side in seconds.
 const WORKLOADS = [
   {
@@ -108,7 +111,7 @@ const WORKLOADS = [
     title: 'W4 fan-in: 256 concurrent clients doing 512-byte ping-pong (C epoll load generator)',
     unit: 'round trips/s',
     better: 'higher',
-    params: { clients: 256, n: 400, size: 512, limit: 20 },
+    params: W4_PARAMS,
     scaled: ['n'],
     value: (r) => r.ops / r.seconds,
     rss: true,
@@ -127,7 +130,7 @@ const WORKLOADS = [
     title: `${id.toUpperCase()} fan-in on ${call}: W4's 256 clients, the I/O-model chapter's ${call} server in C and its port`,
     unit: 'round trips/s',
     better: 'higher',
-    params: { clients: 256, n: 400, size: 512, limit: 20 },
+    params: W4_PARAMS,
     scaled: ['n'],
     value: (r) => r.ops / r.seconds,
     rss: true,

@@ -3,7 +3,7 @@
 // (sets, revents, events, the time left) is in the caller's memory when the
 // Promise settles; a zero timeout is made at once; and the interplay with the
 // library's own awaited calls on the same descriptors.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   EAGAIN,
   ECANCELED,
@@ -42,19 +42,11 @@ import {
   socket,
 } from '../../src/index.js';
 import { addon } from '../../src/addon.js';
-import { connectedPair, type Pair } from '../support/sockets.js';
+import { pairsClosedAfterEach } from '../support/sockets.js';
 import { sleep } from '../support/kernel.js';
 
 const linux = process.platform === 'linux';
-const pairs: Pair[] = [];
-afterEach(() => {
-  for (const p of pairs.splice(0)) p.closeAll();
-});
-async function pair(): Promise<Pair> {
-  const p = await connectedPair();
-  pairs.push(p);
-  return p;
-}
+const pair = pairsClosedAfterEach();
 
 function readable(fd: number): pollfd {
   const p = new pollfd();

@@ -28,30 +28,9 @@ import {
   timespec,
 } from '../../src/index.js';
 import { addon } from '../../src/addon.js';
-import { C_HEADERS, runC } from '../support/c.js';
+import { C_DUMP, cMap, hex } from '../support/c.js';
 
 const linux = process.platform === 'linux';
-
-function cLines(body: string, prelude = ''): Map<string, string> {
-  const out = runC(`${C_HEADERS}\n${prelude}\nint main(void) {\n${body}\n  return 0;\n}\n`);
-  return new Map(
-    out
-      .trim()
-      .split('\n')
-      .map((l) => {
-        const i = l.indexOf(' ');
-        return [l.slice(0, i), l.slice(i + 1)] as [string, string];
-      }),
-  );
-}
-
-const C_DUMP = `static void dump(const char *name, const void *p, size_t n) {
-  printf("%s", name);
-  for (size_t i = 0; i < n; i++) printf(" %02x", ((const unsigned char *)p)[i]);
-  printf("\\n");
-}`;
-
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 
 describe('layout', () => {
   it('every_multiplexing_size_and_offset_equals_c_sizeof_and_offsetof', () => {
@@ -71,12 +50,12 @@ describe('layout', () => {
     };
     const keys = Object.keys(addon.multiplexLayout);
     expect(keys.length).toBeGreaterThan(linux ? 25 : 12);
-    const c = cLines(keys.map((k) => `  printf("${k} %zu\\n", (size_t)(${expr(k)}));`).join('\n'));
+    const c = cMap(keys.map((k) => `  printf("${k} %zu\\n", (size_t)(${expr(k)}));`).join('\n'));
     for (const k of keys) expect(addon.multiplexLayout[k], k).toBe(Number(c.get(k)));
   });
 
   it('struct_classes_have_c_sizes', () => {
-    const c = cLines(
+    const c = cMap(
       ['fd_set', 'struct pollfd', 'struct timespec', 'sigset_t', ...(linux ? ['struct epoll_event'] : [])]
         .map((t) => `  printf("${t.replace('struct ', '')} %zu\\n", sizeof(${t}));`)
         .join('\n'),
@@ -100,7 +79,7 @@ describe('layout', () => {
     fds[1].fd = 7;
     fds[1].events = 0x41;
     fds[2].revents = -1;
-    const c = cLines(
+    const c = cMap(
       `  struct pollfd fds[3];\n  memset(fds, 0, sizeof(fds));\n  fds[1].fd = 7;\n  fds[1].events = 0x41;\n  fds[2].revents = -1;\n  dump("fds", fds, sizeof(fds));`,
       C_DUMP,
     );
@@ -116,7 +95,7 @@ describe('layout', () => {
     evs[0].data.fd = 5;
     evs[1].events = 4;
     evs[1].data.u64 = 0x1122334455667788n;
-    const c = cLines(
+    const c = cMap(
       `  struct epoll_event ev[2];\n  memset(ev, 0, sizeof(ev));\n  ev[0].events = EPOLLET | EPOLLIN;\n  ev[0].data.fd = 5;\n  ev[1].events = 4;\n  ev[1].data.u64 = 0x1122334455667788ULL;\n  dump("ev", ev, sizeof(ev));\n  printf("u32 %u\\n", ev[1].data.u32);`,
       C_DUMP,
     );
@@ -144,7 +123,7 @@ describe('fd_set macros', () => {
     FD_ZERO(set);
     for (const fd of fds) FD_SET(fd, set);
     for (const fd of cleared) FD_CLR(fd, set);
-    const c = cLines(
+    const c = cMap(
       `  fd_set set;\n  memset(&set, 0xa5, sizeof(set));\n  FD_ZERO(&set);\n` +
         fds.map((fd) => `  FD_SET(${fd}, &set);`).join('\n') +
         '\n' +
@@ -177,7 +156,7 @@ describe('sigsetops', () => {
     expect(sigdelset(set, SIGINT)).toBe(0);
     const full = new sigset_t();
     expect(sigfillset(full)).toBe(0);
-    const c = cLines(
+    const c = cMap(
       `  sigset_t set, full;\n  memset(&set, 0x5a, sizeof(set));\n  sigemptyset(&set);\n  sigaddset(&set, SIGUSR1);\n  sigaddset(&set, SIGINT);\n  sigaddset(&set, SIGTERM);\n  sigdelset(&set, SIGINT);\n  sigfillset(&full);\n  dump("set", &set, sizeof(set));\n  dump("full", &full, sizeof(full));\n  printf("member %d %d\\n", sigismember(&set, SIGUSR1), sigismember(&set, SIGINT));\n  errno = 0;\n  int r = sigaddset(&set, 0);\n  printf("bad %d %d\\n", r, errno);`,
       C_DUMP,
     );

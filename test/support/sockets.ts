@@ -3,6 +3,7 @@
 // the child scripts and the bench), unix-domain addresses in a temp dir, and
 // a socket's own address as the kernel reports it.
 import { mkdtempSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,8 +22,22 @@ import {
   socklen_t,
   strerror,
 } from '../../src/index.js';
+import { connectedPair, type Pair } from '../../tools/loopback.js';
 
 export { connectedPair, listenLoopback, loopback4, loopback6, ok, type Listener, type Pair } from '../../tools/loopback.js';
+
+/** connectedPair() for a test file: every pair it makes is closed after each test. */
+export function pairsClosedAfterEach(): () => Promise<Pair> {
+  const made: Pair[] = [];
+  afterEach(() => {
+    for (const p of made.splice(0)) p.closeAll();
+  });
+  return async () => {
+    const p = await connectedPair();
+    made.push(p);
+    return p;
+  };
+}
 
 /** A fresh temp directory for unix-domain socket paths. */
 export function tempDir(): string {
