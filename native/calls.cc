@@ -15,8 +15,9 @@
 // through a stale pointer.
 #include "addon.h"
 #include "reactor/op.h"
-#include "reactor/dispatch.h"
+#include "reactor/facts.h"
 #include "reactor/reactor.h"
+#include "runtime_fds.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,8 +74,10 @@ AddrIn GetAddrIn(const CallbackInfo& info, size_t index) {
 
 // A descriptor the caller closed while a pool thread was still inside a call
 // on it: closed as far as the caller can tell (the number is only held until
-// that call ends), so every call on it fails as on a closed descriptor.
+// that call ends), so every call on it fails as on a closed descriptor. The
+// same for a descriptor the Node runtime owns (runtime_fds.h).
 bool RejectClosedInFlight(const CallbackInfo& info, int fd) {
+  if (RefuseRuntimeFd(info.Env(), fd)) return true;
   if (!IsClosedInFlight(info.Env(), fd)) return false;
   errno = EBADF;
   return true;
@@ -104,7 +107,11 @@ Value Socket(const CallbackInfo& info) {
   int type = GetInt(info, 1, "type");
   int protocol = GetInt(info, 2, "protocol");
   int fd = socket(domain, type, protocol);
-  if (fd >= 0) ForgetFacts(fd);  // the number may have been another descriptor's
+  if (fd >= 0) {
+    int saved = errno;
+    NoteSocket(fd, domain, type);  // the number may have been another descriptor's
+    errno = saved;
+  }
   return Result(info, fd);
 }
 
@@ -117,19 +124,23 @@ Value Bind(const CallbackInfo& info) {
 Value Listen(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int backlog = GetInt(info, 1, "backlog");
-  return Result(info, RejectClosedInFlight(info, fd) ? -1 : listen(fd, backlog));
+  int ret = RejectClosedInFlight(info, fd) ? -1 : listen(fd, backlog);
+  if (ret == 0) NoteListen(fd);
+  return Result(info, ret);
 }
 
 Value Close(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   // Through the reactor: calls in flight on fd must finish before the number is released.
-  return Result(info, CloseFd(info.Env(), fd));
+  return Result(info, RefuseRuntimeFd(info.Env(), fd) ? -1 : CloseFd(info.Env(), fd));
 }
 
 Value Shutdown(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int how = GetInt(info, 1, "how");
-  return Result(info, RejectClosedInFlight(info, fd) ? -1 : shutdown(fd, how));
+  int ret = RejectClosedInFlight(info, fd) ? -1 : shutdown(fd, how);
+  if (ret == 0) NoteShutdown(fd);
+  return Result(info, ret);
 }
 
 Value Setsockopt(const CallbackInfo& info) {
@@ -143,8 +154,9 @@ Value Setsockopt(const CallbackInfo& info) {
   } else {
     optlen = static_cast<socklen_t>(GetLength(info, 4, "optlen", v.length, "optval"));
   }
-  if (level == SOL_SOCKET && (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO)) ForgetFacts(fd);
-  return Result(info, RejectClosedInFlight(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen));
+  int ret = RejectClosedInFlight(info, fd) ? -1 : setsockopt(fd, level, optname, v.data, optlen);
+  if (ret == 0) NoteSetsockopt(fd, level, optname, v.data, optlen);
+  return Result(info, ret);
 }
 
 Value Getsockopt(const CallbackInfo& info) {
@@ -178,8 +190,9 @@ Value Fcntl(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int cmd = GetInt(info, 1, "cmd");
   int arg = info[2].IsUndefined() ? 0 : GetInt(info, 2, "arg");
-  if (cmd == F_SETFL) ForgetFacts(fd);
-  return Result(info, RejectClosedInFlight(info, fd) ? -1 : fcntl(fd, cmd, arg));
+  int ret = RejectClosedInFlight(info, fd) ? -1 : fcntl(fd, cmd, arg);
+  if (ret != -1) NoteFcntl(fd, cmd, arg);
+  return Result(info, ret);
 }
 
 // ---------------------------------------------------------------------------
@@ -216,7 +229,6 @@ Value AcceptSyncImpl(const CallbackInfo& info, bool useAccept4) {
   socklen_t len = o.len;
   ssize_t ret = RejectClosedInFlight(info, fd) ? -1 : DoAccept(fd, o.present ? reinterpret_cast<sockaddr*>(o.bytes.data) : nullptr,
                          o.hasLen ? &len : nullptr, flags, useAccept4);
-  if (ret >= 0) ForgetFacts(static_cast<int>(ret));
   Value r = Result(info, ret);
   if (ret >= 0 && o.hasLen) SetOutLen(info, len);
   return r;
@@ -230,7 +242,6 @@ Value Accept4Sync(const CallbackInfo& info) { return AcceptSyncImpl(info, true);
 Value ConnectSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   AddrIn a = GetAddrIn(info, 1);
-  ForgetFacts(fd);
   return Result(info, RejectClosedInFlight(info, fd) ? -1 : connect(fd, reinterpret_cast<const sockaddr*>(a.data), a.len));
 }
 
@@ -285,6 +296,11 @@ constexpr size_t kNone = SIZE_MAX;
 Value StartOp(const CallbackInfo& info, std::unique_ptr<Op> op, size_t viewIndex,
               size_t addrIndex, size_t callbackIndex) {
   GetCallback(info, callbackIndex);
+  if (RefuseRuntimeFd(info.Env(), op->fd)) {
+    op->ret = -1;
+    op->err = EBADF;
+    op->refused = true;
+  }
   uint32_t id = Start(info.Env(), std::move(op), info, viewIndex, addrIndex, callbackIndex);
   return Napi::Number::New(info.Env(), id);
 }

@@ -11,8 +11,10 @@
 // wait (a zero timeout) is made at once on the caller's memory.
 #include "addon.h"
 #include "reactor/dispatch.h"
+#include "reactor/facts.h"
 #include "reactor/job.h"
 #include "reactor/reactor.h"
+#include "runtime_fds.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -475,13 +477,13 @@ Value Ppoll(const CallbackInfo& info) { return PollAsync(info, true); }
 
 Value EpollCreate(const CallbackInfo& info) {
   int fd = epoll_create(GetInt(info, 0, "size"));
-  if (fd >= 0) ForgetFacts(fd);  // the number may have been another descriptor's
+  if (fd >= 0) NoteEpoll(fd, false);  // the program's (not the runtime's), and no socket
   return Result(info, fd);
 }
 
 Value EpollCreate1(const CallbackInfo& info) {
   int fd = epoll_create1(GetInt(info, 0, "flags"));
-  if (fd >= 0) ForgetFacts(fd);
+  if (fd >= 0) NoteEpoll(fd, false);
   return Result(info, fd);
 }
 
@@ -494,6 +496,8 @@ Value EpollCtl(const CallbackInfo& info) {
     errno = EBADF;
     return Result(info, -1);
   }
+  // The event loop's own epoll instance and descriptors are not the program's (runtime_fds.h).
+  if (RefuseRuntimeFd(info.Env(), epfd) || RefuseRuntimeFd(info.Env(), fd)) return Result(info, -1);
   return Result(info, epoll_ctl(epfd, op, fd, ev));
 }
 
@@ -520,8 +524,14 @@ long DoWait(const WaitArgs& a, bool p) {
   return epoll_wait(a.epfd, a.events, a.maxevents, a.timeout);
 }
 
-Value EpollWaitSync(const CallbackInfo& info) { return Result(info, DoWait(GetWaitArgs(info, false), false)); }
-Value EpollPwaitSync(const CallbackInfo& info) { return Result(info, DoWait(GetWaitArgs(info, true), true)); }
+// Waiting on the event loop's own epoll instance would take its events (runtime_fds.h).
+Value EpollWaitSyncImpl(const CallbackInfo& info, bool p) {
+  WaitArgs a = GetWaitArgs(info, p);
+  return Result(info, RefuseRuntimeFd(info.Env(), a.epfd) ? -1 : DoWait(a, p));
+}
+
+Value EpollWaitSync(const CallbackInfo& info) { return EpollWaitSyncImpl(info, false); }
+Value EpollPwaitSync(const CallbackInfo& info) { return EpollWaitSyncImpl(info, true); }
 
 class WaitJob : public SyscallJob {
  public:
@@ -558,6 +568,7 @@ class WaitJob : public SyscallJob {
 Value EpollWaitAsync(const CallbackInfo& info, bool p) {
   WaitArgs a = GetWaitArgs(info, p);
   Napi::Function cb = GetCallback(info, p ? 5 : 4);
+  if (RefuseRuntimeFd(info.Env(), a.epfd)) return Completed(info, cb, -1);
   if (a.timeout == 0) return Completed(info, cb, DoWait(a, p));
   return StartPooled(info, std::make_unique<WaitJob>(info, a, p), cb);
 }

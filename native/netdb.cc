@@ -62,9 +62,11 @@ Napi::Value CopyBytes(Napi::Env env, const void* data, size_t len) {
 
 void GaiJob::Run() {
   addrinfo* res = nullptr;
+  errno = errnoIn;
   ret = getaddrinfo(hasNode ? node.c_str() : nullptr, hasService ? service.c_str() : nullptr,
                     hasHints ? &hints : nullptr, &res);
   err = ret == EAI_SYSTEM ? errno : 0;
+  errnoOut = errno;
   for (addrinfo* p = ret == 0 ? res : nullptr; p != nullptr; p = p->ai_next) {
     Entry e;
     e.flags = p->ai_flags;
@@ -84,6 +86,7 @@ void GaiJob::Run() {
     list.push_back(std::move(e));
   }
   if (res != nullptr) freeaddrinfo(res);
+  if (errnoOut == errnoIn) errnoOut = errno;  // freeaddrinfo may write it too
 }
 
 void GaiJob::Read(const CallbackInfo& info, size_t index) {
@@ -108,6 +111,7 @@ Napi::Value GaiJob::Result(Napi::Env env) const {
   Napi::Object o = Napi::Object::New(env);
   o.Set("ret", ret);
   o.Set("err", err);
+  o.Set("errno", errnoOut);
   Napi::Array arr = Napi::Array::New(env, list.size());
   for (size_t i = 0; i < list.size(); i++) {
     const Entry& e = list[i];
@@ -152,15 +156,18 @@ void NameinfoJob::Run() {
   const sockaddr* sa = !hasAddr ? nullptr
                        : addr.empty() ? reinterpret_cast<const sockaddr*>(&none)
                                       : reinterpret_cast<const sockaddr*>(addr.data());
+  errno = errnoIn;
   ret = getnameinfo(sa, addrlen, hasHost ? host.data() : nullptr, hasHost ? hostlen : 0,
                     hasServ ? serv.data() : nullptr, hasServ ? servlen : 0, flags);
   err = ret == EAI_SYSTEM ? errno : 0;
+  errnoOut = errno;
 }
 
 Napi::Value NameinfoJob::Result(Napi::Env env) const {
   Napi::Object o = Napi::Object::New(env);
   o.Set("ret", ret);
   o.Set("err", err);
+  o.Set("errno", errnoOut);
   o.Set("host", Napi::String::New(env, host.data()));
   o.Set("serv", Napi::String::New(env, serv.data()));
   return o;
@@ -194,44 +201,34 @@ void HostJob::Copy(const hostent* h) {
   }
 }
 
-// The functions themselves, with their static result, on the calling thread.
+// gethostbyname(3) and gethostbyaddr(3) themselves, on either thread, so that
+// the awaited form leaves the result, h_errno and errno the sync form and C
+// leave (the _r variants differ in errno). Their result is libc's one static
+// buffer: every call of this library holds this lock from the call until the
+// entry is copied out.
+namespace {
+std::mutex& HostLock() {
+  static std::mutex* m = new std::mutex();  // never destroyed: pool threads may outlive statics
+  return *m;
+}
+}  // namespace
+
 void HostJob::RunHere() {
+  std::lock_guard<std::mutex> g(HostLock());
   const void* a = addr.empty() ? static_cast<const void*>("") : addr.data();
+  errno = errnoIn;
   hostent* h = byAddr ? gethostbyaddr(a, static_cast<socklen_t>(addr.size()), type) : gethostbyname(name.c_str());
+  errnoOut = errno;
   herr = h == nullptr ? h_errno : 0;
   Copy(h);
 }
 
-// Off the JS thread: the reentrant forms where the C library has them, so
-// that two resolutions in flight never share libc's static result.
-void HostJob::RunOnPool() {
-#if defined(__GLIBC__)
-  hostent he;
-  hostent* h = nullptr;
-  std::vector<char> buf(8192);
-  int e;
-  for (;;) {
-    const void* a = addr.empty() ? static_cast<const void*>("") : addr.data();
-    int r = byAddr ? gethostbyaddr_r(a, static_cast<socklen_t>(addr.size()), type, &he, buf.data(), buf.size(), &h, &e)
-                   : gethostbyname_r(name.c_str(), &he, buf.data(), buf.size(), &h, &e);
-    if (r == ERANGE && buf.size() < (1u << 24)) {
-      buf.resize(buf.size() * 2);
-      continue;
-    }
-    break;
-  }
-  herr = h == nullptr ? e : 0;
-  Copy(h);
-#else
-  static std::mutex m;  // the static result is shared by every thread of the process
-  std::lock_guard<std::mutex> g(m);
-  RunHere();
-#endif
-}
+void HostJob::RunOnPool() { RunHere(); }
 
 Napi::Value HostJob::Result(Napi::Env env) const {
   Napi::Object o = Napi::Object::New(env);
   o.Set("herr", herr);
+  o.Set("errno", errnoOut);
   if (!found) {
     o.Set("hostent", env.Null());
     return o;
@@ -255,6 +252,7 @@ namespace {
 Value GetaddrinfoSync(const CallbackInfo& info) {
   GaiJob job;
   job.Read(info, 0);
+  job.errnoIn = GetInt(info, 3, "errno");
   job.Run();
   return job.Result(info.Env());
 }
@@ -262,6 +260,7 @@ Value GetaddrinfoSync(const CallbackInfo& info) {
 Value GetnameinfoSync(const CallbackInfo& info) {
   NameinfoJob job;
   job.Read(info, 0);
+  job.errnoIn = GetInt(info, 7, "errno");
   job.Run();
   return job.Result(info.Env());
 }
@@ -269,6 +268,7 @@ Value GetnameinfoSync(const CallbackInfo& info) {
 Value GethostbynameSync(const CallbackInfo& info) {
   HostJob job;
   job.Read(info, 0, false);
+  job.errnoIn = GetInt(info, 1, "errno");
   job.RunHere();
   return job.Result(info.Env());
 }
@@ -276,6 +276,7 @@ Value GethostbynameSync(const CallbackInfo& info) {
 Value GethostbyaddrSync(const CallbackInfo& info) {
   HostJob job;
   job.Read(info, 0, true);
+  job.errnoIn = GetInt(info, 3, "errno");
   job.RunHere();
   return job.Result(info.Env());
 }
@@ -290,25 +291,29 @@ Value StartJobWith(const CallbackInfo& info, std::unique_ptr<J> job, size_t call
 Value GetaddrinfoAsync(const CallbackInfo& info) {
   auto job = std::make_unique<GaiJob>();
   job->Read(info, 0);
-  return StartJobWith(info, std::move(job), 3);
+  job->errnoIn = GetInt(info, 3, "errno");
+  return StartJobWith(info, std::move(job), 4);
 }
 
 Value GetnameinfoAsync(const CallbackInfo& info) {
   auto job = std::make_unique<NameinfoJob>();
   job->Read(info, 0);
-  return StartJobWith(info, std::move(job), 7);
+  job->errnoIn = GetInt(info, 7, "errno");
+  return StartJobWith(info, std::move(job), 8);
 }
 
 Value GethostbynameAsync(const CallbackInfo& info) {
   auto job = std::make_unique<HostJob>();
   job->Read(info, 0, false);
-  return StartJobWith(info, std::move(job), 1);
+  job->errnoIn = GetInt(info, 1, "errno");
+  return StartJobWith(info, std::move(job), 2);
 }
 
 Value GethostbyaddrAsync(const CallbackInfo& info) {
   auto job = std::make_unique<HostJob>();
   job->Read(info, 0, true);
-  return StartJobWith(info, std::move(job), 3);
+  job->errnoIn = GetInt(info, 3, "errno");
+  return StartJobWith(info, std::move(job), 4);
 }
 
 Value GaiStrerror(const CallbackInfo& info) {

@@ -16,7 +16,15 @@
 
 namespace posix_sockets {
 
-struct GaiJob : Job {
+// errno as the C library leaves it: a C program's errno is one variable that
+// libc may write even on success (glibc's nscd probe), so each call starts
+// from the caller's errno (errnoIn) and hands back what libc left (errnoOut),
+// on whichever thread it ran.
+struct LibcJob : Job {
+  int errnoIn = 0, errnoOut = 0;
+};
+
+struct GaiJob : LibcJob {
   struct Entry {
     int flags = 0, family = 0, socktype = 0, protocol = 0;
     socklen_t addrlen = 0;
@@ -37,7 +45,7 @@ struct GaiJob : Job {
   Napi::Value Result(Napi::Env env) const override;
 };
 
-struct NameinfoJob : Job {
+struct NameinfoJob : LibcJob {
   std::vector<uint8_t> addr;
   bool hasAddr = false, hasHost = false, hasServ = false;
   socklen_t addrlen = 0, hostlen = 0, servlen = 0;
@@ -51,7 +59,7 @@ struct NameinfoJob : Job {
   Napi::Value Result(Napi::Env env) const override;
 };
 
-struct HostJob : Job {
+struct HostJob : LibcJob {
   bool byAddr = false;
   std::string name;
   std::vector<uint8_t> addr;
@@ -66,7 +74,7 @@ struct HostJob : Job {
   // (name) or (addr, len, type)
   void Read(const Napi::CallbackInfo& info, size_t index, bool byAddr);
   void Copy(const hostent* h);
-  void RunHere();
+  void RunHere();  // under a lock: libc's result is one static buffer
   void RunOnPool() override;
   Napi::Value Result(Napi::Env env) const override;
 };

@@ -28,6 +28,7 @@ int uv_poll_start(uv_poll_t* handle, int events, uv_poll_cb cb);
 int uv_poll_stop(uv_poll_t* handle);
 int uv_async_init(uv_loop_t* loop, uv_async_t* handle, uv_async_cb cb);
 int uv_async_send(uv_async_t* handle);
+int uv_backend_fd(const uv_loop_t* loop);
 int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle);
 int uv_timer_start(uv_timer_t* handle, uv_timer_cb cb, unsigned long long timeout, unsigned long long repeat);
 int uv_timer_stop(uv_timer_t* handle);

@@ -9,6 +9,7 @@
 // that run tsc and scripts/setup.mjs (ts). A file is rewritten only when its
 // text changes, so that no build sees it as new for nothing.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,20 +66,63 @@ export function cppTable(entries) {
   return `${lines.join('\n')}\n`;
 }
 
-/** One named export per constant, with the value the addon read from the headers. */
-export function tsDeclarations(entries) {
+/**
+ * What the built addon has: the constants and struct layouts the headers
+ * gave it, and its functions (accept4 only where the platform has it). Null
+ * when no addon is built yet; the declarations are then the portable ones.
+ */
+export function builtPlatform() {
+  const candidates = [process.env.POSIX_SOCKETS_ADDON, join(root, 'build', 'Release', 'posix_sockets.node'), join(root, 'build-cmake', 'Release', 'posix_sockets.node')];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (found === undefined) return null;
+  const addon = createRequire(import.meta.url)(found);
+  return {
+    constants: new Set(Object.keys(addon.constants)),
+    layout: new Set(Object.keys(addon.layout)),
+    functions: new Set(Object.keys(addon).filter((k) => typeof addon[k] === 'function')),
+  };
+}
+
+/** The calls and structs not every platform has, and how the addon shows that it has them. */
+const FEATURES = [
+  ['accept4', (p) => p.functions.has('accept4')],
+  ['ip_mreqn', (p) => p.layout.has('sizeof_ip_mreqn')],
+  ['ucred', (p) => p.layout.has('sizeof_ucred')],
+];
+
+/**
+ * One named export per constant, with the value the addon read from the
+ * headers, typed as the platform it was built on has it: `number` for a name
+ * its headers define, `undefined` for one they lack (a compile error where a
+ * number is needed). Without a built addon: `number` for the names every
+ * POSIX system defines, `number | undefined` for the others.
+ */
+export function tsDeclarations(entries, platform = null) {
   const lines = [
     banner('//'),
-    '// Names every POSIX system defines are typed `number`; the others are',
-    '// `number | undefined` and are undefined where the platform lacks them.',
+    platform
+      ? '// Typed for the platform the addon was built on: `number` where its headers\n// define the name, `undefined` where they do not.'
+      : '// No addon was built: names every POSIX system defines are typed `number`,\n// the others `number | undefined`.',
     "import { addon } from './addon.js';",
     '',
     'const c = addon.constants;',
+    ...(platform ? ['// The names this platform lacks (read all the same: the value is what the addon has).', 'const absent = c as Readonly<Record<string, unknown>> as Readonly<Record<string, undefined>>;'] : []),
+    '',
+    '/** What the platform has beyond POSIX: `true`, `false`, or `boolean` when not known at build time. */',
+    'export interface Platform {',
+    ...FEATURES.map(([name, has]) => `  ${name}: ${platform ? String(has(platform)) : 'boolean'};`),
+    '}',
   ];
   let section = null;
   for (const e of entries) {
     if (e.section !== section) lines.push('', `// ${(section = e.section)}`);
-    lines.push(`export const ${e.name}: number${e.posix ? '' : ' | undefined'} = c.${e.name};`);
+    if (platform === null) {
+      lines.push(`export const ${e.name}: number${e.posix ? '' : ' | undefined'} = c.${e.name};`);
+    } else if (platform.constants.has(e.name) || e.posix) {
+      lines.push(`export const ${e.name}: number = c.${e.name};`);
+    } else {
+      lines.push(`export const ${e.name}: undefined = absent.${e.name};`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -93,7 +137,7 @@ export function writeIfChanged(file, text) {
 
 /** Brings src/constant-names.ts up to date with the list. */
 export function generateTs(out = tsFile) {
-  return writeIfChanged(out, tsDeclarations(readConstantNames()));
+  return writeIfChanged(out, tsDeclarations(readConstantNames(), builtPlatform()));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -21,17 +21,21 @@ export interface GaiEntry {
 }
 export interface GaiResult {
   ret: number;
+  /** errno as the C library left it. */
+  errno: number;
   /** errno when ret is EAI_SYSTEM. */
   err: number;
   list: GaiEntry[];
 }
 export interface NameinfoResult {
   ret: number;
+  errno: number;
   err: number;
   host: string;
   serv: string;
 }
 export interface HostResult {
+  errno: number;
   /** h_errno when hostent is null. */
   herr: number;
   hostent: { h_name: string; h_aliases: string[]; h_addrtype: number; h_length: number; h_addr_list: Uint8Array[] } | null;
@@ -127,14 +131,15 @@ export interface Addon {
   CMSG_DATA_OFFSET: number;
 
   // netdb.cc
-  getaddrinfoSync(node: string | null, service: string | null, hints: View | null): GaiResult;
-  getnameinfoSync(addr: View | null, addrlen: number, host: boolean, hostlen: number, serv: boolean, servlen: number, flags: number): NameinfoResult;
-  gethostbynameSync(name: string): HostResult;
-  gethostbyaddrSync(addr: View, len: number, type: number): HostResult;
-  getaddrinfo(node: string | null, service: string | null, hints: View | null, cb: (ret: number, err: number, result: GaiResult) => void): number;
-  getnameinfo(addr: View | null, addrlen: number, host: boolean, hostlen: number, serv: boolean, servlen: number, flags: number, cb: (ret: number, err: number, result: NameinfoResult) => void): number;
-  gethostbyname(name: string, cb: (ret: number, err: number, result: HostResult) => void): number;
-  gethostbyaddr(addr: View, len: number, type: number, cb: (ret: number, err: number, result: HostResult) => void): number;
+  // `errno`: the caller's, which the C library starts from; each result carries the errno it left.
+  getaddrinfoSync(node: string | null, service: string | null, hints: View | null, errno: number): GaiResult;
+  getnameinfoSync(addr: View | null, addrlen: number, host: boolean, hostlen: number, serv: boolean, servlen: number, flags: number, errno: number): NameinfoResult;
+  gethostbynameSync(name: string, errno: number): HostResult;
+  gethostbyaddrSync(addr: View, len: number, type: number, errno: number): HostResult;
+  getaddrinfo(node: string | null, service: string | null, hints: View | null, errno: number, cb: (ret: number, err: number, result: GaiResult) => void): number;
+  getnameinfo(addr: View | null, addrlen: number, host: boolean, hostlen: number, serv: boolean, servlen: number, flags: number, errno: number, cb: (ret: number, err: number, result: NameinfoResult) => void): number;
+  gethostbyname(name: string, errno: number, cb: (ret: number, err: number, result: HostResult) => void): number;
+  gethostbyaddr(addr: View, len: number, type: number, errno: number, cb: (ret: number, err: number, result: HostResult) => void): number;
   gai_strerror(errcode: number): string;
   hstrerror(err: number): string;
   inet_addr(cp: string): number;

@@ -48,11 +48,43 @@ function checkOptions(fn: string, options: unknown): BlockingOptions | undefined
 }
 
 /**
- * Runs an async op. errno is set right before the awaiting code resumes: a
- * call that completed inside `start` (it could not block) settles from its own
- * macrotask, so that the caller's code after the call cannot overwrite its
- * errno; a call completed from the event loop settles there, and Node runs
- * the awaiting code before the next completion.
+ * The Promise an awaited call returns. It settles with the call's result;
+ * `errno` is the call's own errno (set when it settles with -1), and every
+ * reaction to it (`await p`, `p.then(f)`) first sets the global `errno` to
+ * that, so the code right after `await p` reads p's errno whatever order calls
+ * completed and were awaited in.
+ */
+export interface CallPromise extends Promise<number> {
+  /** This call's errno: 0 until it settles, and when it succeeded. Always this call's own. */
+  readonly errno: number;
+}
+
+// The class behind CallPromise; not exported, so that only the calls make one.
+class Call extends Promise<number> implements CallPromise {
+  /** This call's errno: 0 until it settles, and when it succeeded. Always this call's own. */
+  errno = 0;
+
+  // Derived promises (from then/catch/finally) are plain ones.
+  static get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  override then<A = number, B = never>(
+    onfulfilled?: ((value: number) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    if (typeof onfulfilled !== 'function') return super.then(onfulfilled, onrejected);
+    return super.then((r) => {
+      if (r === -1) setErrno(this.errno);
+      return onfulfilled(r);
+    }, onrejected);
+  }
+}
+
+/**
+ * Runs an async op. A call that completed inside `start` (it could not
+ * block) settles from its own macrotask, so it never settles inside the call;
+ * a call completed from the event loop settles there. errno: see CallPromise.
  */
 // Promise's executor runs synchronously: it hands over `resolve` through this
 // slot, so that a call allocates no executor closure.
@@ -61,8 +93,11 @@ function capture(resolve: (value: number) => void): void {
   resolveSlot = resolve;
 }
 
-function settle(resolve: (value: number) => void, r: number, err: number): void {
-  if (r === -1) setErrno(err);
+function settle(promise: Call, resolve: (value: number) => void, r: number, err: number): void {
+  if (r === -1) {
+    promise.errno = err;
+    setErrno(err);
+  }
   resolve(r);
 }
 
@@ -71,13 +106,13 @@ export function queue(
   options: BlockingOptions | undefined,
   start: (cb: Callback) => number,
   onDone?: (r: number, err: number, outlen: number) => void,
-): Promise<number> {
+): CallPromise {
   const opts = options === undefined ? undefined : checkOptions(fn, options);
-  const promise = new Promise<number>(capture);
+  const promise = new Call(capture);
   const resolve = resolveSlot;
   if (opts?.signal?.aborted) {
     // Never started: like a call interrupted before it reached the kernel.
-    setImmediate(settle, resolve, -1, ECANCELED);
+    setImmediate(settle, promise, resolve, -1, ECANCELED);
     return promise;
   }
   let inside = true;
@@ -95,8 +130,8 @@ export function queue(
         process.emitWarning(`${fn}(): ${(e as Error).message}`, 'PosixSocketsWarning');
       }
     }
-    if (r !== -1 || !inside) settle(resolve, r, err);
-    else setImmediate(settle, resolve, r, err);
+    if (r !== -1 || !inside) settle(promise, resolve, r, err);
+    else setImmediate(settle, promise, resolve, r, err);
   });
   inside = false;
   if (id === 0 || opts === undefined) return promise;
@@ -107,4 +142,3 @@ export function queue(
   }
   return promise;
 }
-

@@ -2,9 +2,12 @@
 // any descriptor (a socket, a pipe, a file), socketpair, and ioctl for the
 // socket requests. Like the socket calls, a failure returns -1 and sets
 // errno; programming errors throw TypeError/RangeError naming the argument.
+import { endianness } from 'node:os';
 import { addon } from './addon.js';
-import { queue, withErrno, type BlockingOptions } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
 import { CStruct, field, layoutOf } from './structs.js';
+import { errno } from './errno.js';
+import * as t from './trace.js';
 import * as v from './validate.js';
 import type { HasBytes } from './validate.js';
 
@@ -59,6 +62,24 @@ export function iovecArgs(fn: string, name: string, iov: unknown, iovcnt: number
   return [bases, lens];
 }
 
+// strace's forms: read's data as received, an iovec array with each entry's
+// data (for readv, the bytes that landed in it), ioctl's int argument.
+const fmtRead = (bytes: ArrayBufferView, r: number) => (r === -1 ? '0x...' : t.fmtData(bytes, r));
+
+function fmtIov(bases: Array<ArrayBufferView | null>, lens: number[], received: number | null): string {
+  let left = received ?? Infinity;
+  const entries = bases.map((b, i) => {
+    const n = Math.min(lens[i], left);
+    left -= n;
+    return `{iov_base=${b === null ? 'NULL' : t.fmtData(b, received === -1 ? 0 : n)}, iov_len=${lens[i]}}`;
+  });
+  return received === -1 ? '0x...' : `[${entries.join(', ')}]`;
+}
+
+function traceVector(fn: 'readv' | 'writev', fd: number, bases: Array<ArrayBufferView | null>, lens: number[], iovcnt: number, r: number, err: number): void {
+  t.emit(fn, [String(fd), fmtIov(bases, lens, fn === 'readv' ? r : null), String(iovcnt)], r, err);
+}
+
 /** @internal Data to write: bytes, or a string written as UTF-8. */
 export function dataArg(fn: string, buf: unknown): ArrayBufferView {
   return typeof buf === 'string' ? Buffer.from(buf, 'utf8') : v.view(fn, 'buf', buf);
@@ -76,43 +97,47 @@ function ioArgs(fn: string, fd: number, buf: unknown, count: unknown, write: boo
  * `buf`; resolves to the count, 0 at end of file, or -1 with errno. Waits for
  * readiness as recv() does, without blocking the event loop.
  */
-export function read(fd: number, buf: ArrayBufferView, count: number, options?: BlockingOptions): Promise<number> {
+export function read(fd: number, buf: ArrayBufferView, count: number, options?: BlockingOptions): CallPromise {
   const bytes = ioArgs('read', fd, buf, count, false);
-  return queue('read', options, (cb) => addon.read(fd, bytes, count, cb));
+  return queue('read', options, (cb) => addon.read(fd, bytes, count, cb), t.tracing ? (r, err) => t.emit('read', [String(fd), fmtRead(bytes, r), String(count)], r, err) : undefined);
 }
 
 /** write(2): `count` bytes of `buf` (a string is written as UTF-8); resolves to the count written, or -1 with errno. */
-export function write(fd: number, buf: ArrayBufferView | string, count: number, options?: BlockingOptions): Promise<number> {
+export function write(fd: number, buf: ArrayBufferView | string, count: number, options?: BlockingOptions): CallPromise {
   const bytes = ioArgs('write', fd, buf, count, true);
-  return queue('write', options, (cb) => addon.write(fd, bytes, count, cb));
+  return queue('write', options, (cb) => addon.write(fd, bytes, count, cb), t.tracing ? (r, err) => t.emit('write', [String(fd), t.fmtData(bytes, count), String(count)], r, err) : undefined);
 }
 
 /** readv(2): scatters what is read over the first `iovcnt` entries of `iov`. */
-export function readv(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): Promise<number> {
+export function readv(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): CallPromise {
   v.int('readv', 'fd', fd);
   v.int('readv', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('readv', 'iov', iov, iovcnt);
-  return queue('readv', options, (cb) => addon.readv(fd, bases, lens, iovcnt, cb));
+  return queue('readv', options, (cb) => addon.readv(fd, bases, lens, iovcnt, cb), t.tracing ? (r, err) => traceVector('readv', fd, bases, lens, iovcnt, r, err) : undefined);
 }
 
 /** writev(2): gathers the first `iovcnt` entries of `iov` into one write. */
-export function writev(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): Promise<number> {
+export function writev(fd: number, iov: iovec[], iovcnt: number, options?: BlockingOptions): CallPromise {
   v.int('writev', 'fd', fd);
   v.int('writev', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('writev', 'iov', iov, iovcnt);
-  return queue('writev', options, (cb) => addon.writev(fd, bases, lens, iovcnt, cb));
+  return queue('writev', options, (cb) => addon.writev(fd, bases, lens, iovcnt, cb), t.tracing ? (r, err) => traceVector('writev', fd, bases, lens, iovcnt, r, err) : undefined);
 }
 
 /** read(2) on the calling thread: up to `count` bytes of any descriptor into `buf`; 0 at end of file. */
 export function readSync(fd: number, buf: ArrayBufferView, count: number): number {
   const bytes = ioArgs('readSync', fd, buf, count, false);
-  return withErrno(addon.readSync(fd, bytes, count));
+  const r = withErrno(addon.readSync(fd, bytes, count));
+  if (t.tracing) t.emit('read', [String(fd), fmtRead(bytes, r), String(count)], r, errno);
+  return r;
 }
 
 /** write(2) on the calling thread: `count` bytes of `buf` (a string is written as UTF-8). */
 export function writeSync(fd: number, buf: ArrayBufferView | string, count: number): number {
   const bytes = ioArgs('writeSync', fd, buf, count, true);
-  return withErrno(addon.writeSync(fd, bytes, count));
+  const r = withErrno(addon.writeSync(fd, bytes, count));
+  if (t.tracing) t.emit('write', [String(fd), t.fmtData(bytes, count), String(count)], r, errno);
+  return r;
 }
 
 /** readv(2) on the calling thread: scatters what is read over the first `iovcnt` entries of `iov`. */
@@ -120,7 +145,9 @@ export function readvSync(fd: number, iov: iovec[], iovcnt: number): number {
   v.int('readvSync', 'fd', fd);
   v.int('readvSync', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('readvSync', 'iov', iov, iovcnt);
-  return withErrno(addon.readvSync(fd, bases, lens, iovcnt));
+  const r = withErrno(addon.readvSync(fd, bases, lens, iovcnt));
+  if (t.tracing) traceVector('readv', fd, bases, lens, iovcnt, r, errno);
+  return r;
 }
 
 /** writev(2) on the calling thread: gathers the first `iovcnt` entries of `iov` into one write. */
@@ -128,7 +155,9 @@ export function writevSync(fd: number, iov: iovec[], iovcnt: number): number {
   v.int('writevSync', 'fd', fd);
   v.int('writevSync', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('writevSync', 'iov', iov, iovcnt);
-  return withErrno(addon.writevSync(fd, bases, lens, iovcnt));
+  const r = withErrno(addon.writevSync(fd, bases, lens, iovcnt));
+  if (t.tracing) traceVector('writev', fd, bases, lens, iovcnt, r, errno);
+  return r;
 }
 
 /**
@@ -143,7 +172,9 @@ export function socketpair(domain: number, type: number, protocol: number, sv: I
     throw new TypeError(`socketpair(): argument 'sv' must be an Int32Array of 2 elements (int sv[2]), got ${v.describe(sv)}`);
   }
   v.view('socketpair', 'sv', sv);
-  return withErrno(addon.socketpair(domain, type, protocol, sv));
+  const r = withErrno(addon.socketpair(domain, type, protocol, sv));
+  if (t.tracing) t.emit('socketpair', [t.fmtFamily(domain), t.fmtType(type), String(protocol), r === -1 ? '0x...' : `[${sv[0]}, ${sv[1]}]`], r, errno);
+  return r;
 }
 
 const INT_SIZE = layoutOf('sizeof_int');
@@ -168,5 +199,11 @@ export function ioctl(fd: number, request: number, argp: HasBytes | ArrayBufferV
   }
   const bytes = v.memory('ioctl', 'argp', argp);
   if (bytes.byteLength < INT_SIZE) throw new RangeError(`ioctl(): argument 'argp' must hold an int (${INT_SIZE} bytes), got ${bytes.byteLength}`);
-  return withErrno(addon.ioctl(fd, request, bytes));
+  const r = withErrno(addon.ioctl(fd, request, bytes));
+  if (t.tracing) {
+    const name = ['FIONREAD', 'FIONBIO', 'SIOCATMARK', 'SIOCOUTQ', 'SIOCOUTQNSD'].find((n) => addon.constants[n] === request) ?? String(request);
+    const value = new DataView(bytes.buffer, bytes.byteOffset, INT_SIZE).getInt32(0, endianness() === 'LE');
+    t.emit('ioctl', [String(fd), name, r === -1 && request !== addon.constants.FIONBIO ? '0x...' : `[${value}]`], r, errno);
+  }
+  return r;
 }

@@ -2,7 +2,7 @@
 // macros for its control buffer, evaluated by the C library (the addon), so
 // that alignment and the end-of-buffer checks are the platform's own.
 import { addon } from './addon.js';
-import { queue, withErrno, type BlockingOptions } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
 import { iovec, iovecArgs } from './io.js';
 import { CStruct, field, layoutOf } from './structs.js';
 import * as v from './validate.js';
@@ -173,7 +173,7 @@ export function msgArgs(fn: string, msg: unknown): [Uint8Array, ArrayBufferView 
 }
 
 /** sendmsg(2): sends the data of `msg.msg_iov` with its control messages (e.g. SCM_RIGHTS); resolves to the count sent. */
-export function sendmsg(sockfd: number, msg: msghdr, flags: number, options?: BlockingOptions): Promise<number> {
+export function sendmsg(sockfd: number, msg: msghdr, flags: number, options?: BlockingOptions): CallPromise {
   v.int('sendmsg', 'sockfd', sockfd);
   const [bytes, name, bases, lens, control] = msgArgs('sendmsg', msg);
   v.int('sendmsg', 'flags', flags);
@@ -184,7 +184,7 @@ export function sendmsg(sockfd: number, msg: msghdr, flags: number, options?: Bl
  * recvmsg(2): fills `msg.msg_iov`, `msg.msg_name` and `msg.msg_control`
  * and sets msg_namelen, msg_controllen and msg_flags; resolves to the count received.
  */
-export function recvmsg(sockfd: number, msg: msghdr, flags: number, options?: BlockingOptions): Promise<number> {
+export function recvmsg(sockfd: number, msg: msghdr, flags: number, options?: BlockingOptions): CallPromise {
   v.int('recvmsg', 'sockfd', sockfd);
   const [bytes, name, bases, lens, control] = msgArgs('recvmsg', msg);
   v.int('recvmsg', 'flags', flags);

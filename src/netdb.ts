@@ -5,12 +5,12 @@
 // this library's own pool, never on the event loop or libuv's threadpool;
 // each has a *Sync twin that runs on the calling thread.
 import { addon, type GaiEntry, type HostResult, type NameinfoResult } from './addon.js';
-import { setErrno } from './errno.js';
+import { errno, setErrno } from './errno.js';
 import { CStruct, field, in_addr, layoutOf, sockaddr, sockaddr_in, sockaddr_in6, sockaddr_un, sockaddr_storage } from './structs.js';
 import * as v from './validate.js';
 import type { HasBytes } from './validate.js';
 
-const { AF_INET, AF_INET6, AF_UNIX, EAI_SYSTEM } = addon.constants;
+const { AF_INET, AF_INET6, AF_UNIX } = addon.constants;
 
 const AI = {
   size: layoutOf('sizeof_addrinfo'),
@@ -133,9 +133,10 @@ function gaiArgs(fn: string, node: unknown, service: unknown, hints: unknown, re
   return [n, s, hints instanceof addrinfo ? hints.bytes : null, res as addrinfo_ptr];
 }
 
-function gaiDone(r: { ret: number; err: number; list: GaiEntry[] }, res: addrinfo_ptr): number {
+// errno is what the C library left, as in C (EAI_SYSTEM's cause among it).
+function gaiDone(r: { ret: number; errno: number; list: GaiEntry[] }, res: addrinfo_ptr): number {
   if (r.ret === 0) res.value = chain(r.list);
-  if (r.ret === EAI_SYSTEM) setErrno(r.err);
+  setErrno(r.errno);
   return r.ret;
 }
 
@@ -146,13 +147,13 @@ function gaiDone(r: { ret: number; err: number; list: GaiEntry[] }, res: addrinf
  */
 export function getaddrinfoSync(node: string | null, service: string | null, hints: addrinfo | null, res: addrinfo_ptr): number {
   const [n, s, h, ref] = gaiArgs('getaddrinfoSync', node, service, hints, res);
-  return gaiDone(addon.getaddrinfoSync(n, s, h), ref);
+  return gaiDone(addon.getaddrinfoSync(n, s, h, errno), ref);
 }
 
 /** getaddrinfo(3) on a pool thread of the library; resolves to 0 or an EAI_* code. */
 export function getaddrinfo(node: string | null, service: string | null, hints: addrinfo | null, res: addrinfo_ptr): Promise<number> {
   const [n, s, h, ref] = gaiArgs('getaddrinfo', node, service, hints, res);
-  return new Promise((resolve) => addon.getaddrinfo(n, s, h, (_r, _e, r) => resolve(gaiDone(r, ref))));
+  return new Promise((resolve) => addon.getaddrinfo(n, s, h, errno, (_r, _e, r) => resolve(gaiDone(r, ref))));
 }
 
 /**
@@ -195,7 +196,7 @@ function niDone(r: NameinfoResult, host: char_buf | null, serv: char_buf | null)
     if (host !== null) host.value = r.host;
     if (serv !== null) serv.value = r.serv;
   }
-  if (r.ret === EAI_SYSTEM) setErrno(r.err);
+  setErrno(r.errno);
   return r.ret;
 }
 
@@ -206,13 +207,13 @@ function niDone(r: NameinfoResult, host: char_buf | null, serv: char_buf | null)
  */
 export function getnameinfoSync(addr: HasBytes | ArrayBufferView | null, addrlen: number, host: char_buf | null, hostlen: number, serv: char_buf | null, servlen: number, flags: number): number {
   const [a, len, h, hl, s, sl, f] = niArgs('getnameinfoSync', addr, addrlen, host, hostlen, serv, servlen, flags);
-  return niDone(addon.getnameinfoSync(a, len, h !== null, hl, s !== null, sl, f), h, s);
+  return niDone(addon.getnameinfoSync(a, len, h !== null, hl, s !== null, sl, f, errno), h, s);
 }
 
 /** getnameinfo(3) on a pool thread of the library; resolves to 0 or an EAI_* code. */
 export function getnameinfo(addr: HasBytes | ArrayBufferView | null, addrlen: number, host: char_buf | null, hostlen: number, serv: char_buf | null, servlen: number, flags: number): Promise<number> {
   const [a, len, h, hl, s, sl, f] = niArgs('getnameinfo', addr, addrlen, host, hostlen, serv, servlen, flags);
-  return new Promise((resolve) => addon.getnameinfo(a, len, h !== null, hl, s !== null, sl, f, (_r, _e, r) => resolve(niDone(r, h, s))));
+  return new Promise((resolve) => addon.getnameinfo(a, len, h !== null, hl, s !== null, sl, f, errno, (_r, _e, r) => resolve(niDone(r, h, s))));
 }
 
 /** struct hostent (gethostbyname(3)): `h_addr_list` holds each address's bytes (h_length each). */
@@ -234,6 +235,7 @@ export class hostent {
 export let h_errno = 0;
 
 function hostDone(r: HostResult): hostent | null {
+  setErrno(r.errno);
   if (r.hostent === null) {
     h_errno = r.herr;
     return null;
@@ -244,13 +246,13 @@ function hostDone(r: HostResult): hostent | null {
 
 /** gethostbyname(3) on the calling thread: the host entry for `name`, or null with h_errno set. */
 export function gethostbynameSync(name: string): hostent | null {
-  return hostDone(addon.gethostbynameSync(string('gethostbynameSync', 'name', name)));
+  return hostDone(addon.gethostbynameSync(string('gethostbynameSync', 'name', name), errno));
 }
 
-/** gethostbyname(3) on a pool thread of the library (gethostbyname_r where libc has it). */
+/** gethostbyname(3) on a pool thread of the library; resolves to the host entry or null (h_errno set). */
 export function gethostbyname(name: string): Promise<hostent | null> {
   const n = string('gethostbyname', 'name', name);
-  return new Promise((resolve) => addon.gethostbyname(n, (_r, _e, r) => resolve(hostDone(r))));
+  return new Promise((resolve) => addon.gethostbyname(n, errno, (_r, _e, r) => resolve(hostDone(r))));
 }
 
 function byAddrArgs(fn: string, addr: unknown, len: unknown, type: unknown): [ArrayBufferView, number, number] {
@@ -260,13 +262,13 @@ function byAddrArgs(fn: string, addr: unknown, len: unknown, type: unknown): [Ar
 
 /** gethostbyaddr(3) on the calling thread: the host entry for an address (`in_addr`, len 4, AF_INET). */
 export function gethostbyaddrSync(addr: HasBytes | ArrayBufferView, len: number, type: number): hostent | null {
-  return hostDone(addon.gethostbyaddrSync(...byAddrArgs('gethostbyaddrSync', addr, len, type)));
+  return hostDone(addon.gethostbyaddrSync(...byAddrArgs('gethostbyaddrSync', addr, len, type), errno));
 }
 
-/** gethostbyaddr(3) on a pool thread of the library (gethostbyaddr_r where libc has it). */
+/** gethostbyaddr(3) on a pool thread of the library; resolves to the host entry or null (h_errno set). */
 export function gethostbyaddr(addr: HasBytes | ArrayBufferView, len: number, type: number): Promise<hostent | null> {
   const args = byAddrArgs('gethostbyaddr', addr, len, type);
-  return new Promise((resolve) => addon.gethostbyaddr(...args, (_r, _e, r) => resolve(hostDone(r))));
+  return new Promise((resolve) => addon.gethostbyaddr(...args, errno, (_r, _e, r) => resolve(hostDone(r))));
 }
 
 /** hstrerror(3): libc's text for an h_errno value. */

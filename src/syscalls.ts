@@ -9,7 +9,8 @@
 // *Sync twin that makes the identical syscall on the calling thread, blocking.
 import { addon, OUTLEN_SLOT } from './addon.js';
 import { errno } from './errno.js';
-import { lastCall, queue, withErrno, type BlockingOptions } from './dispatch.js';
+import { lastCall, queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
+import type { Platform } from './constant-names.js';
 import * as v from './validate.js';
 import type { HasBytes, LengthRef } from './validate.js';
 import * as t from './trace.js';
@@ -18,7 +19,7 @@ import * as t from './trace.js';
 export type SockaddrArg = HasBytes | ArrayBufferView;
 /** Data to send: bytes, or a string sent as UTF-8. */
 export type SendData = ArrayBufferView | string;
-export type { BlockingOptions };
+export type { BlockingOptions, CallPromise };
 
 function setOut(ref: LengthRef | null, r: number, outlen: number): void {
   if (ref !== null && r !== -1) ref.value = outlen;
@@ -177,7 +178,7 @@ function traceAccept(fn: string, sockfd: number, bytes: ArrayBufferView | null, 
 }
 
 /** accept(2): waits for a connection; fills `addr` and `addrlen.value` (both may be null). */
-export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): Promise<number> {
+export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): CallPromise {
   const [bytes, ref, before] = acceptArgs('accept', sockfd, addr, addrlen);
   return queue(
     'accept',
@@ -199,9 +200,18 @@ export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: Le
   return r;
 }
 
+/**
+ * A call only some platforms have: its own type where the platform the
+ * addon was built on has it, `undefined` where it does not, and either when
+ * no addon was built (Platform in constant-names.ts).
+ */
+export type IfPlatformHas<K extends keyof Platform, T> = Platform[K] extends true ? T : Platform[K] extends false ? undefined : T | undefined;
+
+type Accept4 = (sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => CallPromise;
+type Accept4Sync = (sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number) => number;
+
 /** accept4(2) (Linux): accept with SOCK_NONBLOCK / SOCK_CLOEXEC for the new descriptor. Undefined where the platform lacks it. */
-export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number, options?: BlockingOptions) => Promise<number>) | undefined =
-  addon.accept4 &&
+export const accept4 = (addon.accept4 &&
   ((sockfd, addr, addrlen, flags, options) => {
     const [bytes, ref, before] = acceptArgs('accept4', sockfd, addr, addrlen);
     v.int('accept4', 'flags', flags);
@@ -214,11 +224,10 @@ export const accept4: ((sockfd: number, addr: SockaddrArg | null, addrlen: Lengt
         if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, err, [t.fmtType(flags)]);
       },
     );
-  });
+  }) satisfies Accept4) as IfPlatformHas<'accept4', Accept4>;
 
 /** accept4(2) on the calling thread (Linux). Undefined where the platform lacks it. */
-export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: LengthRef | null, flags: number) => number) | undefined =
-  addon.accept4Sync &&
+export const accept4Sync = (addon.accept4Sync &&
   ((sockfd, addr, addrlen, flags) => {
     const [bytes, ref, before] = acceptArgs('accept4Sync', sockfd, addr, addrlen);
     v.int('accept4Sync', 'flags', flags);
@@ -226,10 +235,10 @@ export const accept4Sync: ((sockfd: number, addr: SockaddrArg | null, addrlen: L
     setOut(ref, r, lastCall[OUTLEN_SLOT]);
     if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, errno, [t.fmtType(flags)]);
     return r;
-  });
+  }) satisfies Accept4Sync) as IfPlatformHas<'accept4', Accept4Sync>;
 
 /** connect(2): connects to `addr`; resolves once the connection is queued at the server (or fails). */
-export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): Promise<number> {
+export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): CallPromise {
   v.int('connect', 'sockfd', sockfd);
   const [bytes, len] = addrIn('connect', addr, addrlen);
   return queue(
@@ -259,7 +268,7 @@ function sendArgs(fn: string, sockfd: number, buf: unknown, len: unknown, flags:
 }
 
 /** send(2): queues `len` bytes of `buf` (a string is sent as UTF-8); resolves to the count sent. */
-export function send(sockfd: number, buf: SendData, len: number, flags: number, options?: BlockingOptions): Promise<number> {
+export function send(sockfd: number, buf: SendData, len: number, flags: number, options?: BlockingOptions): CallPromise {
   const bytes = sendArgs('send', sockfd, buf, len, flags);
   return queue(
     'send',
@@ -279,7 +288,7 @@ export function sendSync(sockfd: number, buf: SendData, len: number, flags: numb
 }
 
 /** sendto(2): send with a destination address (datagram sockets); `addr` may be null. */
-export function sendto(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): Promise<number> {
+export function sendto(sockfd: number, buf: SendData, len: number, flags: number, dest_addr: SockaddrArg | null, addrlen: number, options?: BlockingOptions): CallPromise {
   const bytes = sendArgs('sendto', sockfd, buf, len, flags);
   const [a, alen] = addrIn('sendto', dest_addr, addrlen, 'dest_addr');
   return queue(
@@ -311,7 +320,7 @@ function recvArgs(fn: string, sockfd: number, buf: unknown, len: unknown, flags:
 const fmtRecvData = (bytes: ArrayBufferView, r: number) => (r === -1 ? '0x...' : t.fmtData(bytes, r));
 
 /** recv(2): receives up to `len` bytes into `buf`; resolves to the count, 0 at the peer's orderly close, or -1. */
-export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: number, options?: BlockingOptions): Promise<number> {
+export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: number, options?: BlockingOptions): CallPromise {
   const bytes = recvArgs('recv', sockfd, buf, len, flags);
   return queue(
     'recv',
@@ -331,7 +340,7 @@ export function recvSync(sockfd: number, buf: ArrayBufferView, len: number, flag
 }
 
 /** recvfrom(2): like recv, also filling the sender's address (`src_addr`, `addrlen` may be null). */
-export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): Promise<number> {
+export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flags: number, src_addr: SockaddrArg | null, addrlen: LengthRef | null, options?: BlockingOptions): CallPromise {
   const bytes = recvArgs('recvfrom', sockfd, buf, len, flags);
   const [a, ref, before] = addrOut('recvfrom', src_addr, addrlen, 'src_addr');
   return queue(

@@ -1,4 +1,4 @@
-// The dispatch policy (see dispatch.h) and the per-descriptor facts it keeps.
+// The dispatch policy (see dispatch.h): one rule per kind of call.
 #include "dispatch.h"
 
 #include <errno.h>
@@ -7,120 +7,180 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/time.h>
+#include <sys/stat.h>
 
 #ifdef __linux__
-#include <linux/sock_diag.h>
+#include <linux/sockios.h>
 #endif
-
-#include <algorithm>
-#include <mutex>
-#include <unordered_map>
 
 namespace posix_sockets {
 
 namespace {
 
-// What the checks below learned about a descriptor, so that they are not
-// asked again on every call. Only answers whose staleness cannot block the JS
-// thread are kept (a descriptor seen blocking, without timeouts; a stream
-// socket seen established), and every call of this library that can change
-// one forgets them: fcntl(F_SETFL), setsockopt of the timeouts, connect,
-// close, and a new descriptor from socket() or accept() with the same number.
-// Process-wide, as descriptors are.
-struct Facts {
-  bool blocking = false;     // F_GETFL showed no O_NONBLOCK
-  bool noRcvTimeout = false;
-  bool noSndTimeout = false;
-  bool established = false;  // a stream socket that was writable: the free-space check suffices
-};
-
-class FactsTable {
- public:
-  static FactsTable& Get() {
-    static FactsTable* t = new FactsTable();  // never destroyed: pool threads may outlive statics
-    return *t;
-  }
-  Facts Read(int fd) {
-    std::lock_guard<std::mutex> g(m_);
-    auto it = map_.find(fd);
-    return it == map_.end() ? Facts{} : it->second;
-  }
-  template <typename F>
-  void Update(int fd, F f) {
-    std::lock_guard<std::mutex> g(m_);
-    f(map_[fd]);
-  }
-  void Forget(int fd) {
-    std::lock_guard<std::mutex> g(m_);
-    map_.erase(fd);
-  }
-
- private:
-  std::mutex m_;
-  std::unordered_map<int, Facts> map_;
-};
-
-bool NonBlocking(int fd) {
-  if (FactsTable::Get().Read(fd).blocking) return false;
+// Whether a call on `fd` returns at once for want of O_NONBLOCK's answer:
+// the descriptor is non-blocking, or bad (EBADF at once).
+bool NonBlocking(int fd, const Facts& f) {
+  if (f.blocking >= 0) return f.blocking == 0;
   int fl = fcntl(fd, F_GETFL);
-  if (fl == -1) return true;  // a bad descriptor fails at once, too
-  if (fl & O_NONBLOCK) return true;
-  FactsTable::Get().Update(fd, [](Facts& f) { f.blocking = true; });
-  return false;
+  if (fl == -1) return true;
+  NoteBlocking(fd, !(fl & O_NONBLOCK));
+  return (fl & O_NONBLOCK) != 0;
 }
 
-bool HasTimeout(int fd, int option) {
-  Facts known = FactsTable::Get().Read(fd);
-  if (option == SO_RCVTIMEO ? known.noRcvTimeout : known.noSndTimeout) return false;
-  timeval tv{};
-  socklen_t l = sizeof(tv);
-  if (getsockopt(fd, SOL_SOCKET, option, &tv, &l) != 0) return false;
-  bool has = tv.tv_sec != 0 || tv.tv_usec != 0;
-  if (!has) {
-    FactsTable::Get().Update(fd, [option](Facts& f) {
-      (option == SO_RCVTIMEO ? f.noRcvTimeout : f.noSndTimeout) = true;
-    });
+// What a descriptor that is not ready is, for the calls that return at once
+// on a non-socket or a listener whatever is queued.
+enum class What { NotSocket, Listener, Other, Unknown };
+
+What WhatIs(int fd, const Facts& f) {
+  if (f.made) return f.notSocket ? What::NotSocket : f.listening ? What::Listener : What::Other;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return What::NotSocket;
+#ifdef __linux__
+  // FIONREAD on a listening socket (TCP, unix stream or seqpacket) fails
+  // with EINVAL; on any other socket it answers.
+  int n = 0;
+  if (ioctl(fd, FIONREAD, &n) == 0) return What::Other;
+  if (errno == EINVAL) return What::Listener;
+#endif
+  return What::Unknown;  // elsewhere, and for a descriptor of unknown kind: Pool
+}
+
+// poll(2) without waiting; `ready` stands in for it right after the poller's
+// report. Returns revents.
+short PollNow(int fd, short events, bool ready) {
+  if (ready) return events & (POLLIN | POLLOUT);
+  pollfd p{fd, events, 0};
+  if (poll(&p, 1, 0) != 1) return 0;
+  return p.revents;
+}
+
+#ifdef POLLRDHUP
+constexpr short kReadEvents = POLLIN | POLLRDHUP;
+constexpr short kAtOnce = POLLNVAL | POLLERR | POLLHUP | POLLRDHUP;
+#else
+constexpr short kReadEvents = POLLIN;
+constexpr short kAtOnce = POLLNVAL | POLLERR | POLLHUP;
+#endif
+
+// Flags with which a call that waits for readiness in C stops waiting exactly
+// when poll(2) reports it; with any other flag it runs on a pool thread.
+constexpr int kWaitableRecvFlags = MSG_PEEK | MSG_TRUNC | MSG_WAITALL
+#ifdef MSG_CMSG_CLOEXEC
+                                   | MSG_CMSG_CLOEXEC
+#endif
+#ifdef MSG_NOSIGNAL
+                                   | MSG_NOSIGNAL
+#endif
+    ;
+constexpr int kWaitableSendFlags = 0
+#ifdef MSG_NOSIGNAL
+                                   | MSG_NOSIGNAL
+#endif
+#ifdef MSG_MORE
+                                   | MSG_MORE
+#endif
+    ;
+
+// Out-of-band and error-queue reads never wait for ordinary data; what they
+// do wait for, only the syscall knows.
+constexpr int kSpecialRecvFlags = MSG_OOB
+#ifdef MSG_ERRQUEUE
+                                  | MSG_ERRQUEUE
+#endif
+    ;
+
+Plan DecideAccept(const Op& op, const Facts& f, bool ready) {
+#ifdef SOCK_NONBLOCK
+  if (op.useAccept4 && (op.flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))) return Plan::Now;  // EINVAL
+#endif
+  if (NonBlocking(op.fd, f)) return Plan::Now;
+  // A listener reports only POLLIN (a connection queued); any event means a
+  // connection is there or the socket is no listener: accept returns at once.
+  if (PollNow(op.fd, POLLIN, ready) != 0) return Plan::Now;
+  switch (WhatIs(op.fd, f)) {
+    case What::NotSocket:
+    case What::Other:
+      return Plan::Now;  // ENOTSOCK, EINVAL, EOPNOTSUPP
+    case What::Listener:
+      return f.made && !f.rcvTimeout ? Plan::WaitRead : Plan::Pool;
+    case What::Unknown:
+      break;
   }
-  return has;
+  return Plan::Pool;
 }
 
-// A stream socket (TCP, or unix SOCK_STREAM) past its handshake: a send waits
-// only for buffer space, which SendFits measures. (A unix datagram send also
-// waits for room in the peer's queue, which only poll(2) reports.)
-void NoteWritable(int fd) {
-  int type = 0;
-  socklen_t l = sizeof(type);
-  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) == 0 && type == SOCK_STREAM) {
-    FactsTable::Get().Update(fd, [](Facts& f) { f.established = true; });
+Plan DecideRecv(const Op& op, const Facts& f, bool ready) {
+  if ((op.flags & MSG_DONTWAIT) || NonBlocking(op.fd, f)) return Plan::Now;
+  if (op.flags & kSpecialRecvFlags) {
+    return PollNow(op.fd, 0, false) & POLLNVAL ? Plan::Now : Plan::Pool;
   }
-}
-
-// write(2)/writev(2) on a descriptor that is not a socket (a pipe, a FIFO, a
-// file): once poll(2) reports a pipe writable, PIPE_BUF bytes fit without
-// waiting; more may wait for the reader. send(2) on one fails at once.
-bool NotSocketFits(const Op& op) {
-  if (!op.plainIo && !op.vec) return true;  // ENOTSOCK, at once
-  return op.len <= PIPE_BUF;
-}
-
-// Whether a blocking send of op.len bytes completes without waiting for
-// buffer space. Conservative: twice the data plus a page for per-buffer overhead.
-bool SendFits(const Op& op) {
-#if defined(SO_MEMINFO)
-  uint32_t mem[SK_MEMINFO_VARS];
-  socklen_t l = sizeof(mem);
-  if (getsockopt(op.fd, SOL_SOCKET, SO_MEMINFO, mem, &l) != 0) {
-    return errno == ENOTSOCK ? NotSocketFits(op) : errno == EBADF;  // EBADF: the call fails at once
+  // SO_RCVLOWAT: a unix stream recv waits for more than poll(2) reports.
+  if (f.rcvLowat) return PollNow(op.fd, 0, false) & POLLNVAL ? Plan::Now : Plan::Pool;
+  bool waitall = (op.flags & MSG_WAITALL) && !(f.made && f.type != SOCK_STREAM);
+  short revents = PollNow(op.fd, kReadEvents, ready && !waitall);
+  // An error, end of file or a hang-up: recv returns at once with it.
+  if (revents & kAtOnce) return Plan::Now;
+  if (revents & POLLIN) {
+    if (!waitall) return Plan::Now;
+    int avail = 0;
+    if (ioctl(op.fd, FIONREAD, &avail) == 0 && static_cast<size_t>(avail) >= op.len) return Plan::Now;
+    return Plan::Pool;  // MSG_WAITALL short of len: waits inside the syscall
   }
-  uint64_t used = std::max(mem[SK_MEMINFO_WMEM_ALLOC], mem[SK_MEMINFO_WMEM_QUEUED]);
-  return used + 2 * static_cast<uint64_t>(op.len) + 4096 <= mem[SK_MEMINFO_SNDBUF];
-#elif defined(SO_NWRITE)
+  switch (WhatIs(op.fd, f)) {
+    case What::NotSocket:
+      // recv: ENOTSOCK at once; read(2)/readv(2) on a pipe or FIFO wait for data.
+      return op.plainIo || op.vec ? Plan::Pool : Plan::Now;
+    case What::Listener:
+      return Plan::Now;  // ENOTCONN or EINVAL
+    case What::Other:
+      if (f.made && !f.rcvTimeout && !(op.flags & ~kWaitableRecvFlags)) return Plan::WaitRead;
+      break;
+    case What::Unknown:
+      break;
+  }
+  return Plan::Pool;  // e.g. SO_RCVTIMEO: the kernel's own timer must run
+}
+
+#ifdef __linux__
+// Whether a blocking send of op.len bytes on a writable socket completes
+// without waiting. From the kernel's own rules (Linux):
+// - UDP: writable means less than half the buffer is used, and a datagram
+//   only waits when the buffer is full before it: never;
+// - unix datagram and seqpacket to the connected peer: writable means the
+//   buffer is three quarters free and the peer's queue not full: never
+//   (to an address given, the target's queue is unknown);
+// - TCP: writable means at most two thirds used, so a third of the buffer is
+//   free; unix stream: at most a quarter used. The data fits if it takes,
+//   with generous per-buffer overhead, no more than that.
+// The buffer's size: SO_SNDBUF's effect, else the system default (which a
+// TCP socket only grows from), or what was inferred before. When the data
+// does not fit that, SIOCOUTQ (bytes queued, at most the memory they use)
+// after a writable poll proves a larger buffer: writable with q queued means
+// a buffer of at least 1.5 q (TCP) or 4 q (unix stream).
+bool SendFits(const Op& op, const Facts& f) {
+  bool unix = f.domain == AF_UNIX;
+  if (f.type == SOCK_DGRAM && !unix) return true;
+  if (unix && (f.type == SOCK_DGRAM || f.type == SOCK_SEQPACKET)) return !op.addrPresent;
+  if (f.type != SOCK_STREAM || (!unix && f.domain != AF_INET && f.domain != AF_INET6)) return false;
+  uint64_t need = 2 * static_cast<uint64_t>(op.len) + 4096;
+  auto fits = [&](uint64_t sndbuf) { return unix ? need <= sndbuf / 4 * 3 : need <= sndbuf / 3; };
+  uint64_t known = f.sndbuf != 0 ? f.sndbuf : DefaultSndbuf(f.domain, f.type);
+  if (fits(known)) return true;
+  int queued = 0;
+  if (ioctl(op.fd, SIOCOUTQ, &queued) != 0 || queued <= 0) return false;
+  uint64_t proven = unix ? 4 * static_cast<uint64_t>(queued) : 3 * static_cast<uint64_t>(queued) / 2;
+  if (proven <= known) return false;
+  NoteSndbufAtLeast(op.fd, proven);
+  return fits(proven);
+}
+#else
+// Elsewhere (no strace to show it): the free space as the kernel reports it.
+bool SendFits(const Op& op, const Facts& f) {
+  (void)f;
+#if defined(SO_NWRITE)
   int nwrite = 0, sndbuf = 0;
   socklen_t l = sizeof(int);
-  if (getsockopt(op.fd, SOL_SOCKET, SO_NWRITE, &nwrite, &l) != 0) {
-    return errno == ENOTSOCK ? NotSocketFits(op) : errno == EBADF;
-  }
+  if (getsockopt(op.fd, SOL_SOCKET, SO_NWRITE, &nwrite, &l) != 0) return false;
   l = sizeof(int);
   if (getsockopt(op.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &l) != 0) return false;
   return static_cast<uint64_t>(nwrite) + 2 * static_cast<uint64_t>(op.len) + 4096 <=
@@ -130,73 +190,53 @@ bool SendFits(const Op& op) {
   return false;
 #endif
 }
+#endif
 
-// MSG_DONTWAIT or a non-blocking descriptor: C's call returns at once, so it
+Plan DecideSend(const Op& op, const Facts& f, bool ready) {
+  if ((op.flags & MSG_DONTWAIT) || NonBlocking(op.fd, f)) return Plan::Now;
+  short revents = PollNow(op.fd, POLLOUT, ready);
+  if (revents & (POLLNVAL | POLLERR | POLLHUP)) return Plan::Now;  // fails at once
+  What what = WhatIs(op.fd, f);
+  if (what == What::NotSocket && (op.plainIo || op.vec)) {
+    // write(2)/writev(2) on a pipe or FIFO: once it polls writable, PIPE_BUF
+    // bytes fit without waiting (POSIX); more may wait for the reader.
+    return (revents & POLLOUT) && op.len <= PIPE_BUF ? Plan::Now : Plan::Pool;
+  }
+  if (what == What::NotSocket || what == What::Listener) return Plan::Now;  // ENOTSOCK; EPIPE
+  // An address to a unix stream socket: EISCONN or EOPNOTSUPP, whatever its buffer.
+  if (f.made && f.domain == AF_UNIX && f.type == SOCK_STREAM && op.addrPresent && op.addrLenIn != 0) {
+    return Plan::Now;
+  }
+  if (revents & POLLOUT) return f.made && SendFits(op, f) ? Plan::Now : Plan::Pool;
+  // Not writable: a full buffer, or a connection still being made.
+  if (what == What::Other && f.made && !f.sndTimeout && !(op.flags & ~kWaitableSendFlags)) {
+    return Plan::WaitWrite;
+  }
+  return Plan::Pool;
+}
 
 }  // namespace
 
 bool NeverWaits(const Op& op) {
-  return (op.kind != OpKind::Accept && (op.flags & MSG_DONTWAIT)) || NonBlocking(op.fd);
+  return (op.kind != OpKind::Accept && (op.flags & MSG_DONTWAIT)) || NonBlocking(op.fd, ReadFacts(op.fd));
 }
 
 Plan Decide(const Op& op, bool ready) {
-  if ((op.plainIo || op.vec) && ReturnsAtOnce(op)) return Plan::Now;
-  if (op.kind == OpKind::Connect) return NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
-  bool reading = op.kind == OpKind::Accept || op.kind == OpKind::Recv;
-  if (op.kind != OpKind::Accept) {
-    if (op.flags & MSG_DONTWAIT) return Plan::Now;
-    // Out-of-band and error-queue reads never wait for ordinary data.
-    int special = MSG_OOB;
-#ifdef MSG_ERRQUEUE
-    special |= MSG_ERRQUEUE;
-#endif
-    if (reading && (op.flags & special)) {
-      pollfd p{op.fd, 0, 0};
-      poll(&p, 1, 0);
-      return p.revents & POLLNVAL ? Plan::Now : Plan::Pool;  // a bad descriptor fails at once
-    }
+  if ((op.plainIo || op.vec) && ReturnsAtOnce(op)) return Plan::Now;  // vectored.h
+  Facts f = ReadFacts(op.fd);
+  switch (op.kind) {
+    case OpKind::Accept:
+      return DecideAccept(op, f, ready);
+    case OpKind::Connect:
+      return NonBlocking(op.fd, f) ? Plan::Now : Plan::Pool;
+    case OpKind::Send:
+      return DecideSend(op, f, ready);
+    case OpKind::Recv:
+      return DecideRecv(op, f, ready);
+    case OpKind::Job:
+      break;  // no descriptor: always a pool thread (reactor.h, StartJob)
   }
-  bool waitall = op.kind == OpKind::Recv && (op.flags & MSG_WAITALL);
-  if (ready && !waitall) {
-    if (reading) return Plan::Now;
-    return SendFits(op) || NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
-  }
-#if defined(SO_MEMINFO) || defined(SO_NWRITE)
-  // An established stream socket with room for the data: no poll needed.
-  if (!reading && FactsTable::Get().Read(op.fd).established && SendFits(op)) return Plan::Now;
-#endif
-  pollfd p{op.fd, static_cast<short>(reading ? POLLIN : POLLOUT), 0};
-#ifdef POLLRDHUP
-  if (reading) p.events |= POLLRDHUP;
-#endif
-  int n = poll(&p, 1, 0);
-  if (n == -1) return Plan::Pool;
-  if (n == 1) {
-    if (p.revents & (POLLNVAL | POLLERR | POLLHUP)) return Plan::Now;  // returns at once
-    if (!reading) {
-      if (!SendFits(op)) return NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
-      NoteWritable(op.fd);
-      return Plan::Now;
-    }
-    if (waitall) {
-#ifdef POLLRDHUP
-      if (p.revents & POLLRDHUP) return Plan::Now;  // the peer closed: recv returns what is there
-#endif
-      int avail = 0;
-      if (ioctl(op.fd, FIONREAD, &avail) == 0 && static_cast<size_t>(avail) >= op.len) {
-        return Plan::Now;
-      }
-      return NonBlocking(op.fd) ? Plan::Now : Plan::Pool;
-    }
-    return Plan::Now;
-  }
-  if (NonBlocking(op.fd)) return Plan::Now;  // C's -1/EAGAIN, right away
-  // With SO_RCVTIMEO / SO_SNDTIMEO set, the kernel's own timer must run: the
-  // call waits inside the syscall, on a pool thread.
-  if (HasTimeout(op.fd, reading ? SO_RCVTIMEO : SO_SNDTIMEO)) return Plan::Pool;
-  return reading ? Plan::WaitRead : Plan::WaitWrite;
+  return Plan::Pool;
 }
-
-void ForgetFacts(int fd) { FactsTable::Get().Forget(fd); }
 
 }  // namespace posix_sockets

@@ -1,11 +1,23 @@
 // Where a call runs: at once on the JS thread, in the poller until its socket
 // is ready, or on a pool thread. The policy only; the reactor carries it out.
 //
-// Process-wide state: what the checks learned about each descriptor (its
-// blocking mode, timeouts, whether it is an established stream), shared by
-// every environment, as descriptors are.
+// The principle: the only correct default is C's own call, made where it may
+// block (a pool thread). The dispatcher chooses
+// - Now only when it knows C's call returns at once;
+// - Wait only when it knows C's call would block now and stops blocking
+//   exactly when the poller reports readiness;
+// - otherwise Pool, the exact syscall on a pool thread, which returns exactly
+//   when C's would. A state it does not understand costs a thread, never a
+//   wrong answer or a hang.
+// It learns what it needs from the facts of the library's own calls
+// (facts.h) and from probes that are not socket calls: poll(2) with a zero
+// timeout, fcntl(F_GETFL), fstat(2), ioctl(FIONREAD) and ioctl(SIOCOUTQ).
+//
+// A new blocking call adds one OpKind, its Perform case (op.cc) and one
+// Decide* rule here.
 #pragma once
 
+#include "facts.h"
 #include "op.h"
 
 namespace posix_sockets {
@@ -24,9 +36,5 @@ Plan Decide(const Op& op, bool ready = false);
 // MSG_DONTWAIT or a non-blocking descriptor: C's call returns at once, so it
 // is made at once, even while an earlier blocking call in the same direction waits.
 bool NeverWaits(const Op& op);
-
-// Drops what the dispatcher learned about `fd` (its blocking mode, timeouts,
-// state): called by every call that may change them or reuse the number.
-void ForgetFacts(int fd);
 
 }  // namespace posix_sockets

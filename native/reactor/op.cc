@@ -5,18 +5,24 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "dispatch.h"
+#include "facts.h"
 
 namespace posix_sockets {
 
 ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAccept4) {
+  ssize_t ret;
 #ifdef __linux__
-  if (useAccept4) return accept4(fd, addr, len, flags);
+  ret = useAccept4 ? accept4(fd, addr, len, flags) : accept(fd, addr, len);
 #else
-  (void)flags;
   (void)useAccept4;
+  ret = accept(fd, addr, len);
 #endif
-  return accept(fd, addr, len);
+  if (ret >= 0) {
+    int saved = errno;
+    NoteAccepted(fd, static_cast<int>(ret), useAccept4 ? flags : 0);
+    errno = saved;
+  }
+  return ret;
 }
 
 void Perform(Op& op) {
@@ -60,9 +66,6 @@ void Perform(Op& op) {
       break;  // made above
   }
   op.err = op.ret == -1 ? errno : 0;
-  // A new descriptor, or a connect that changes what a send waits for.
-  if (op.kind == OpKind::Accept && op.ret >= 0) ForgetFacts(static_cast<int>(op.ret));
-  if (op.kind == OpKind::Connect) ForgetFacts(op.fd);
 }
 
 }  // namespace posix_sockets

@@ -46,11 +46,7 @@ struct Op {
   uint32_t id = 0;
   napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
   bool pooled = false;  // runs on a pool thread
-
-  // The rest of the socket API on the same dispatch (io.cc, msg.cc, netdb.cc):
-  bool plainIo = false;  // read(2) / write(2) rather than recv(2) / send(2)
-  std::unique_ptr<Vectored> vec;  // readv / writev / sendmsg / recvmsg (vectored.h)
-  std::unique_ptr<Job> job;       // OpKind::Job: a C library call on a pool thread (job.h)
+  bool refused = false;  // fails with `err` without any syscall (runtime_fds.h)
 
   // { timeout, signal } of a call on a pool thread: `interruption` takes the
   // thread out of its syscall; an EINTR it causes is reported as cancelErr
@@ -58,13 +54,18 @@ struct Op {
   Interruption interruption;
   int cancelErr = 0;
   int interruptTries = 0;
+
+  // The rest of the socket API on the same dispatch (io.cc, msg.cc, netdb.cc):
+  bool plainIo = false;  // read(2) / write(2) rather than recv(2) / send(2)
+  std::unique_ptr<Vectored> vec;  // readv / writev / sendmsg / recvmsg (vectored.h)
+  std::unique_ptr<Job> job;       // OpKind::Job: a C library call on a pool thread (job.h)
 };
 
 // accept and recv wait for readability; send and connect for writability.
 inline bool IsReader(const Op& op) { return op.kind == OpKind::Accept || op.kind == OpKind::Recv; }
 
 // accept(2), or accept4(2) with `flags` where the platform has it: shared by
-// the sync twins and the async ops.
+// the sync twins and the async ops; records the new descriptor's facts.
 ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAccept4);
 
 // Makes the syscall the op describes, on the current thread, and records its

@@ -538,7 +538,9 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
   Napi::Function cb = info[callbackIndex].As<Napi::Function>();
   Reactor* r = GetReactor(env, false);
   Plan plan;
-  if (r != nullptr && r->IsClosedInFlight(op->fd)) {
+  if (op->refused) {
+    plan = Plan::Now;
+  } else if (r != nullptr && r->IsClosedInFlight(op->fd)) {
     op->ret = -1;
     op->err = EBADF;
     plan = Plan::Now;
