@@ -11,7 +11,7 @@
 // and is made at once. Results and errno are C's.
 import { addon } from './addon.js';
 import { FD_SETSIZE } from './constant-names.js';
-import { queue, withErrno, type BlockingOptions } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
 import { CStruct, type timeval } from './structs.js';
 import * as v from './validate.js';
 
@@ -328,7 +328,7 @@ const TIMEVAL = { SIZE: addon.layout.sizeof_timeval, name: 'timeval' };
  * descriptors, 0 on timeout, or -1 with errno; the sets are rewritten to the ready ones and, on
  * Linux, `timeout` to the time left, as the kernel writes them.
  */
-export function select(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: timeval | null, options?: BlockingOptions): Promise<number> {
+export function select(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: timeval | null, options?: BlockingOptions): CallPromise {
   const [n, r, w, e] = selectArgs('select', nfds, readfds, writefds, exceptfds);
   const t = timeoutArg('select', 'timeout', timeout, TIMEVAL);
   return queue('select', options, (cb) => addon.select(n, r, w, e, t, cb));
@@ -345,7 +345,7 @@ export function selectSync(nfds: number, readfds: fd_set | null, writefds: fd_se
  * pselect(2): select with a timespec timeout (not written back) and a signal mask (null: the
  * thread's own) in force while it waits.
  */
-export function pselect(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: timespec | null, sigmask: sigset_t | null, options?: BlockingOptions): Promise<number> {
+export function pselect(nfds: number, readfds: fd_set | null, writefds: fd_set | null, exceptfds: fd_set | null, timeout: timespec | null, sigmask: sigset_t | null, options?: BlockingOptions): CallPromise {
   const [n, r, w, e] = selectArgs('pselect', nfds, readfds, writefds, exceptfds);
   const t = timeoutArg('pselect', 'timeout', timeout, timespec);
   const m = structArg('pselect', 'sigmask', sigmask, sigset_t);
@@ -384,7 +384,7 @@ function pollArgs(fn: string, fds: unknown, nfds: unknown): [ArrayBufferView, nu
  * milliseconds pass (-1: for ever). Resolves to the number of entries with a nonzero `revents`,
  * 0 on timeout, or -1 with errno; every `revents` is written as the kernel writes it.
  */
-export function poll(fds: PollfdArg, nfds: number, timeout: number, options?: BlockingOptions): Promise<number> {
+export function poll(fds: PollfdArg, nfds: number, timeout: number, options?: BlockingOptions): CallPromise {
   const [f, n] = pollArgs('poll', fds, nfds);
   v.int('poll', 'timeout', timeout);
   return queue('poll', options, (cb) => addon.poll(f, n, timeout, cb));
@@ -398,7 +398,7 @@ export function pollSync(fds: PollfdArg, nfds: number, timeout: number): number 
 }
 
 /** ppoll(2) (Linux): poll with a timespec timeout (null: for ever) and a signal mask. Undefined elsewhere. */
-export const ppoll: ((fds: PollfdArg, nfds: number, tmo_p: timespec | null, sigmask: sigset_t | null, options?: BlockingOptions) => Promise<number>) | undefined =
+export const ppoll: ((fds: PollfdArg, nfds: number, tmo_p: timespec | null, sigmask: sigset_t | null, options?: BlockingOptions) => CallPromise) | undefined =
   addon.ppoll &&
   ((fds, nfds, tmo_p, sigmask, options) => {
     const [f, n] = pollArgs('ppoll', fds, nfds);
@@ -453,7 +453,7 @@ function waitArgs(fn: string, epfd: unknown, events: unknown, maxevents: unknown
  * epoll_wait(2) (Linux): waits for events on `epfd` for up to `timeout` ms (-1: for ever).
  * Resolves to the number of events written to the start of `events`, 0 on timeout, or -1.
  */
-export const epoll_wait: ((epfd: number, events: EpollEventsArg, maxevents: number, timeout: number, options?: BlockingOptions) => Promise<number>) | undefined =
+export const epoll_wait: ((epfd: number, events: EpollEventsArg, maxevents: number, timeout: number, options?: BlockingOptions) => CallPromise) | undefined =
   addon.epoll_wait &&
   ((epfd, events, maxevents, timeout, options) => {
     const ev = waitArgs('epoll_wait', epfd, events, maxevents, timeout);
@@ -469,7 +469,7 @@ export const epoll_waitSync: ((epfd: number, events: EpollEventsArg, maxevents: 
   });
 
 /** epoll_pwait(2) (Linux): epoll_wait with a signal mask (null: the thread's own). */
-export const epoll_pwait: ((epfd: number, events: EpollEventsArg, maxevents: number, timeout: number, sigmask: sigset_t | null, options?: BlockingOptions) => Promise<number>) | undefined =
+export const epoll_pwait: ((epfd: number, events: EpollEventsArg, maxevents: number, timeout: number, sigmask: sigset_t | null, options?: BlockingOptions) => CallPromise) | undefined =
   addon.epoll_pwait &&
   ((epfd, events, maxevents, timeout, sigmask, options) => {
     const ev = waitArgs('epoll_pwait', epfd, events, maxevents, timeout);
