@@ -74,8 +74,19 @@ const IMPLS = [
   },
 ];
 
-// W4's load, shared by the I/O-model servers' workloads.
-const W4_PARAMS = { clients: 256, n: 400, size: 512, limit: 20 };
+// W4, whose load the I/O-model servers' workloads share.
+const W4 = {
+  id: 'w4',
+  title: 'W4 fan-in: 256 concurrent clients doing 512-byte ping-pong (C epoll load generator)',
+  unit: 'round trips/s',
+  better: 'higher',
+  params: { clients: 256, n: 400, size: 512, limit: 20 },
+  scaled: ['n'],
+  value: (r) => r.ops / r.seconds,
+  rss: true,
+  // One load generator for every server, so only the server differs.
+  client: 'c',
+};
 
 // `scaled` parameters grow with --scale; `limit` bounds each side in seconds.
 const WORKLOADS = [
@@ -106,18 +117,7 @@ const WORKLOADS = [
     scaled: ['n'],
     value: (r) => r.ops / r.seconds,
   },
-  {
-    id: 'w4',
-    title: 'W4 fan-in: 256 concurrent clients doing 512-byte ping-pong (C epoll load generator)',
-    unit: 'round trips/s',
-    better: 'higher',
-    params: W4_PARAMS,
-    scaled: ['n'],
-    value: (r) => r.ops / r.seconds,
-    rss: true,
-    // One load generator for every server, so only the server differs.
-    client: 'c',
-  },
+  W4,
   // W4's load on the I/O-model chapter's servers: a C server and its port on
   // each of select, poll and epoll (the multiplexer awaited, accept and recv
   // their Sync twins), driven by the same C load generator.
@@ -126,15 +126,9 @@ const WORKLOADS = [
     ['w4p', 'poll()'],
     ...(process.platform === 'linux' ? [['w4e', 'epoll']] : []),
   ].map(([id, call]) => ({
+    ...W4,
     id,
     title: `${id.toUpperCase()} fan-in on ${call}: W4's 256 clients, the I/O-model chapter's ${call} server in C and its port`,
-    unit: 'round trips/s',
-    better: 'higher',
-    params: W4_PARAMS,
-    scaled: ['n'],
-    value: (r) => r.ops / r.seconds,
-    rss: true,
-    client: 'c',
     clientWorkload: 'w4',
     impls: ['c', 'mux'],
   })),

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { diffArrays } from 'diff';
 import { buildC } from './cbuild.js';
-import { LessonError, substitute, type Impl, type Lesson, type Program as LessonProgram, type Scenario, type Step, type Variant } from './lesson.js';
-import { Program, ephemeralPorts, exitText, freePort, holdPort, packageRoot, straceOptions, tools, tracedSyscalls, type Exit } from './run.js';
+import { LessonError, TRACEABLE, substitute, type Impl, type Lesson, type Program as LessonProgram, type Scenario, type Step, type Variant } from './lesson.js';
+import { Program, ephemeralPorts, exitText, freePort, holdPort, packageRoot, straceOptions, tools, type Exit } from './run.js';
 import { sleep } from './wait.js';
 
 export { type Impl } from './lesson.js';
@@ -261,19 +261,18 @@ const isEphemeral = (p: number) => p >= ephemeralPorts[0] && p <= ephemeralPorts
  * with nothing to copy, the kernel's wait ends on the SIGTERM and returns 0 to
  * a process that is already being killed. The TypeScript client has no such line.
  *
- * `also` (a lesson's `trace`) adds the multiplexing calls: the program's
+ * `also` (a role's `trace`) adds the multiplexing calls: the program's
  * descriptors are numbered wherever such a call names one (select's nfds and
  * sets, poll's entries, epoll_ctl's target), the time left in a timeout is
  * `left {…}`, and an epoll instance counts as the program's as programsEpoll
  * says (the runtime's and the library's own are left out).
  */
 export function normaliseCalls(text: string, port: number, stoppedAt: number | null = null, order: Lesson['syscallOrder'] = 'in-order', also: readonly string[] = []): string[] {
-  const traced = new Set([...tracedSyscalls, ...also]);
+  const extra = new Set(also);
   const calls = parseCalls(text)
     .filter((c) => stoppedAt === null || c.end === undefined || c.end < stoppedAt)
     .map((c) => /^(\w+)\((.*)\) = (.*)$/.exec(c.text)!)
-    .map(([, name, args, result]) => ({ name, args, result, fd: NO_FD_FIRST.has(name) ? '' : (/^-?\d+/.exec(args)?.[0] ?? '') }))
-    .filter((c) => traced.has(c.name));
+    .map(([, name, args, result]) => ({ name, args, result, fd: NO_FD_FIRST.has(name) ? '' : (/^-?\d+/.exec(args)?.[0] ?? '') }));
   const firstSocket = calls.findIndex((c) => c.name === 'socket');
   // An epoll instance is the program's only if it was made after the program's
   // first socket() (node's event loop makes its own at start-up) and a later
@@ -293,30 +292,51 @@ export function normaliseCalls(text: string, port: number, stoppedAt: number | n
   let made = 0;
   const out: { fd: number; call: string }[] = [];
   calls.forEach(({ name, args, result, fd }, i) => {
-    if (name.startsWith('epoll_create') && !programsEpoll(i)) return;
     const known = fd === '' ? undefined : fds.get(fd);
     let a = args;
     let r = result;
-    if (name === 'select' || name === 'pselect6') {
-      // Not the program's unless one of its descriptors is in a set; nfds is the highest + 1 in both languages.
-      if (![...a.matchAll(/\[([\d ]*)\]/g)].some((m) => m[1].split(' ').some((n) => fds.has(n)))) return;
-      a = mapSets(a.replace(/^(\d+)/, (n) => (fds.has(String(Number(n) - 1)) ? `${fds.get(String(Number(n) - 1))}+1` : n)));
-      r = mapSets(r);
-    } else if (name === 'poll' || name === 'ppoll') {
-      // Not the program's unless one of its descriptors is an entry.
-      if (![...a.matchAll(/fd=(\d+)/g)].some((m) => fds.has(m[1]))) return;
-      a = a.replace(/fd=(\d+)/g, (_, n: string) => `fd=${mapFd(n)}`);
-      r = r.replace(/fd=(\d+)/g, (_, n: string) => `fd=${mapFd(n)}`);
+    if (MULTIPLEXING.has(name) && !extra.has(name)) return; // traced for another role only
+    if (extra.has(name)) {
+      // A multiplexing call (the role's `trace`) counts only on the program's own descriptors.
+      if (name.startsWith('epoll_create')) {
+        if (!programsEpoll(i)) return;
+      } else if (name === 'select' || name === 'pselect6') {
+        // nfds is the highest descriptor + 1 in both languages.
+        if (![...a.matchAll(/\[([\d ]*)\]/g)].some((m) => m[1].split(' ').some((n) => fds.has(n)))) return;
+        a = mapSets(a.replace(/^(\d+)/, (n) => (fds.has(String(Number(n) - 1)) ? `${fds.get(String(Number(n) - 1))}+1` : n)));
+        r = mapSets(r);
+      } else if (name === 'poll' || name === 'ppoll') {
+        if (![...a.matchAll(/fd=(\d+)/g)].some((m) => fds.has(m[1]))) return;
+        a = a.replace(/fd=(\d+)/g, (_, n: string) => `fd=${mapFd(n)}`);
+        r = r.replace(/fd=(\d+)/g, (_, n: string) => `fd=${mapFd(n)}`);
+      } else {
+        if (known === undefined) return; // the runtime's epoll instance
+        a = known + a.slice(fd.length);
+        if (name === 'epoll_ctl') a = a.replace(/^(\w+, \w+, )(\d+)/, (_, head: string, n: string) => `${head}${mapFd(n)}`);
+      }
+      r = r.replace(/left \{[^}]*\}/, 'left {…}'); // the time left in a timeout
     } else {
-      if (name !== 'socket' && !name.startsWith('epoll_create') && known === undefined && Number(fd) >= 0) return; // not one of the program's descriptors
-      if (known !== undefined) a = known + a.slice(fd.length);
-      if (name === 'epoll_ctl') a = a.replace(/^(\w+, \w+, )(\d+)/, (_, head: string, n: string) => `${head}${mapFd(n)}`);
+      // Every network call counts, on any descriptor (one the program never
+      // made keeps its number, so a call the runtime makes on its own stdio
+      // differs from C's); close only for the program's own sockets.
+      if (name === 'close' && known === undefined) return;
+      if (known !== undefined && name !== 'socket') a = known + args.slice(fd.length);
     }
-    r = r.replace(/left \{[^}]*\}/, 'left {…}'); // the time left in a timeout
     if (name === 'close') fds.delete(fd);
     if (MAKES_FD.has(name) && /^\d+$/.test(result)) {
       r = `FD${++made}`;
       fds.set(result, r);
+    }
+    if (name === 'socketpair' && result === '0') {
+      // socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]): both numbers are the program's.
+      a = a.replace(/\[(\d+), (\d+)\]$/, (_all, x: string, y: string) => {
+        const names = [x, y].map((n) => {
+          const named = `FD${++made}`;
+          fds.set(n, named);
+          return named;
+        });
+        return `[${names.join(', ')}]`;
+      });
     }
     a = a.replace(/htons\((\d+)\)/g, (all, p: string) => (Number(p) === port ? 'htons(PORT)' : isEphemeral(Number(p)) ? 'htons(CLIENT_PORT)' : all));
     a = a.replace(/0x(?:[0-9a-f]+|\.\.\.)/g, '0x…');
@@ -327,6 +347,7 @@ export function normaliseCalls(text: string, port: number, stoppedAt: number | n
   return out.map((x) => x.call);
 }
 
+const MULTIPLEXING = new Set<string>(TRACEABLE);
 /** The calls that make a descriptor the program then names. */
 const MAKES_FD = new Set(['socket', 'accept', 'accept4', 'epoll_create', 'epoll_create1']);
 /** The calls whose first argument is not a descriptor (select's is nfds, poll's the array). */
@@ -559,7 +580,7 @@ export function renderNotes(): string {
     tools.stdbuf !== null
       ? 'C programs run under stdbuf -o0, so a program stopped by a signal has printed everything.'
       : "stdbuf not found: the C programs' stdout is fully buffered, and a killed C program's output is lost.",
-    tools.strace !== null ? `Syscalls: strace ${straceOptions('FILE').join(' ')} PROGRAM (with a role's \`trace\` calls added to trace=).` : 'strace not found: syscalls are not compared (n/a); stdout and exit status are.',
+    tools.strace !== null ? `Syscalls: strace ${straceOptions('FILE').join(' ')} PROGRAM (a role's \`trace\` calls added to trace=).` : 'strace not found: syscalls are not compared (n/a); stdout and exit status are.',
   ].join('\n');
 }
 

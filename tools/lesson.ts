@@ -31,7 +31,7 @@ export interface Program {
   args: string[];
   ready: Ready;
   stop: Stop;
-  /** Calls traced and compared besides the socket calls (`trace`): the multiplexing calls, getsockopt. */
+  /** Calls traced and compared besides the socket calls (`trace`): the multiplexing calls. */
   alsoTraced: string[];
 }
 
@@ -104,8 +104,8 @@ export interface Lesson {
 
 export type Impl = 'c' | 'ts';
 
-/** What a lesson's `trace` may add to the socket calls: how strace names the multiplexing syscalls (glibc makes select(3) as pselect6), and getsockopt. */
-export const TRACEABLE = ['select', 'pselect6', 'poll', 'ppoll', 'epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'getsockopt'] as const;
+/** What a role's `trace` may add to the socket calls: the multiplexing syscalls, as strace names them (glibc makes select(3) as pselect6). */
+export const TRACEABLE = ['select', 'pselect6', 'poll', 'ppoll', 'epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait'] as const;
 
 /** A mistake in a lesson file. */
 export class LessonError extends Error {

@@ -3,10 +3,12 @@
 // outside: a server is never probed with a connection (that would change its
 // transcript), its sockets are read from /proc instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
-import { AF_INET, AF_INET6, FD_CLOEXEC, F_SETFD, SOCK_DGRAM, SOCK_STREAM, bind, close, errno, fcntl, getsockname, sizeof, socket, socklen_t, sockaddr_in6, strerror, type sockaddr_in } from 'posix-sockets';
+import { AF_INET, AF_INET6, FD_CLOEXEC, F_GETFL, F_SETFD, F_SETFL, O_NONBLOCK, SOCK_DGRAM, SOCK_STREAM, bind, close, errno, fcntl, getsockname, sizeof, socket, socklen_t, sockaddr_in6, strerror, type sockaddr_in } from 'posix-sockets';
 import { loopback4, loopback6, portOf, wildcard } from './loopback.js';
 import { socketInodes, tcpTable, udpTable, TCP_STATE } from './procfs.js';
 import { sleep, waitUntil } from './wait.js';
@@ -35,7 +37,7 @@ export const tools = {
 
 /** strace's options: -ttt -T time each call (to tell which calls were still in progress when a program was stopped). */
 export function straceOptions(out: string, also: readonly string[] = []): string[] {
-  const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${[...tracedSyscalls, ...also].join(',')}`, '-e', 'signal=none', '-o', out];
+  const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${[traceFilter, ...also].join(',')}`, '-e', 'signal=none', '-o', out];
   // Stop the traced program only at the traced calls: node makes thousands of others.
   return seccompBpf() ? ['--seccomp-bpf', ...opts] : opts;
 }
@@ -47,12 +49,11 @@ function seccompBpf(): boolean {
 }
 
 /**
- * The socket syscalls compared: strace's network class but getsockopt, which
- * the library's dispatcher still calls on its own to learn a descriptor's
- * type and timeouts (so a program's own getsockopt is not compared yet); close
- * is kept for socket descriptors only.
+ * What strace records: its whole network class (every socket call, getsockopt
+ * included: whatever the library did behind the caller's back would show), and
+ * close, which compare keeps for the program's own sockets only.
  */
-export const tracedSyscalls = ['socket', 'socketpair', 'bind', 'listen', 'accept', 'accept4', 'connect', 'getsockname', 'getpeername', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'shutdown', 'setsockopt', 'close'];
+export const traceFilter = '%network,close';
 
 // ---------------------------------------------------------------------------
 // Ports
@@ -161,7 +162,7 @@ export interface Launch {
   input: Buffer | 'open';
   /** strace's output file: run under `strace -f` for the traced syscalls. */
   straceOut?: string;
-  /** Syscalls strace traces besides tracedSyscalls (a lesson's `trace`). */
+  /** Syscalls strace traces besides its network class and close (a lesson role's `trace`). */
   alsoTraced?: readonly string[];
   env?: NodeJS.ProcessEnv;
 }
@@ -175,6 +176,33 @@ export interface Exit {
 export const exitText = (e: Exit) => (e.code !== null ? String(e.code) : (e.signal ?? '?'));
 
 /**
+ * A pipe between this process and a program: a FIFO in a fresh directory,
+ * opened at both ends and unlinked at once (Node has no pipe(2)). The
+ * program's end is blocking, as a shell's pipe is; ours is read or written
+ * through a net.Socket, which takes a pipe's descriptor.
+ */
+function pipe(programEnd: 'in' | 'out'): { childFd: number; stream: Socket } {
+  const dir = mkdtempSync(join(tmpdir(), 'posix-sockets-pipe-'));
+  const path = join(dir, 'fifo');
+  try {
+    const made = spawnSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+    if (made.status !== 0) throw new Error('mkfifo failed: cannot give the program a pipe');
+    const { O_RDONLY, O_WRONLY } = fsConstants;
+    // The read end first, non-blocking, so that opening the write end does not wait.
+    const readFd = openSync(path, O_RDONLY | fsConstants.O_NONBLOCK);
+    const writeFd = openSync(path, O_WRONLY);
+    if (programEnd === 'in') {
+      // The program reads: its end must block, as a shell's pipe does.
+      fcntl(readFd, F_SETFL, fcntl(readFd, F_GETFL, 0) & ~O_NONBLOCK);
+      return { childFd: readFd, stream: new Socket({ fd: writeFd, readable: false, writable: true }) };
+    }
+    return { childFd: writeFd, stream: new Socket({ fd: readFd, readable: true, writable: false }) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * One program. C programs run under `stdbuf -o0` where stdbuf exists: their
  * stdout is a pipe, fully buffered, and a server is only ever stopped by a
  * signal, which would lose what it printed. The TypeScript ports write each
@@ -183,6 +211,8 @@ export const exitText = (e: Exit) => (e.code !== null ? String(e.code) : (e.sign
  */
 export class Program {
   readonly child: ChildProcess;
+  /** The writing end of the program's stdin pipe. */
+  readonly stdin: Socket;
   readonly out: Buffer[] = [];
   readonly err: Buffer[] = [];
   readonly exited: Promise<Exit>;
@@ -196,22 +226,40 @@ export class Program {
       if (tools.strace === null) throw new Error('strace is not available');
       argv = [tools.strace, ...straceOptions(launch.straceOut, launch.alsoTraced), ...argv];
     }
-    this.child = spawn(argv[0], argv.slice(1), {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, POSIX_SOCKETS_TRACE: '', ...launch.env },
-    });
-    this.child.stdout!.on('data', (b: Buffer) => this.out.push(b));
-    this.child.stderr!.on('data', (b: Buffer) => this.err.push(b));
-    this.child.stdin!.on('error', () => {}); // a program that exits before reading its input
-    if (launch.input !== 'open') this.child.stdin!.end(launch.input);
+    // The program's stdio are pipes, as a shell gives them, not the socketpairs
+    // of Node's stdio: 'pipe': on a socket Node's start-up makes getsockname
+    // and getsockopt calls of its own, which strace's network class would show.
+    const [stdin, stdout, stderr] = [pipe('in'), pipe('out'), pipe('out')];
+    try {
+      this.child = spawn(argv[0], argv.slice(1), {
+        stdio: [stdin.childFd, stdout.childFd, stderr.childFd],
+        env: { ...process.env, POSIX_SOCKETS_TRACE: '', ...launch.env },
+      });
+    } finally {
+      for (const p of [stdin, stdout, stderr]) closeSync(p.childFd);
+    }
+    this.stdin = stdin.stream;
+    this.stdin.on('error', () => {}); // a program that exits before reading its input
+    if (launch.input !== 'open') this.stdin.end(launch.input);
+    const drained = [stdout, stderr].map(
+      (p, i) =>
+        new Promise<void>((resolve) => {
+          p.stream.on('data', (b: Buffer) => (i === 0 ? this.out : this.err).push(b));
+          p.stream.on('error', () => resolve());
+          p.stream.on('close', () => resolve());
+        }),
+    );
     this.exited = new Promise((resolve) => {
       this.child.on('error', (e) => {
         this.err.push(Buffer.from(String(e)));
+        for (const p of [stdin, stdout, stderr]) p.stream.destroy();
         resolve((this.#exit = { code: 127, signal: null }));
       });
-      this.child.on('close', (code, signal) => resolve((this.#exit = { code, signal })));
+      // Once the program has ended and its output is all read.
+      this.child.on('exit', (code, signal) => void Promise.all(drained).then(() => resolve((this.#exit = { code, signal }))));
     });
   }
+
 
   get stdout(): Buffer {
     return Buffer.concat(this.out);
@@ -227,12 +275,12 @@ export class Program {
 
   /** Writes to the program's stdin (kept open). */
   write(data: Buffer): void {
-    if (this.child.stdin!.writable) this.child.stdin!.write(data);
+    if (this.stdin.writable) this.stdin.write(data);
   }
 
   /** Closes the program's stdin: its next read gets end of file. */
   closeStdin(): void {
-    this.child.stdin!.end();
+    this.stdin.end();
   }
 
   /** The program's own pid: under strace, the traced child, not strace (which passes no signals on). */
