@@ -76,12 +76,7 @@ AddrIn GetAddrIn(const CallbackInfo& info, size_t index) {
 // on it: closed as far as the caller can tell (the number is only held until
 // that call ends), so every call on it fails as on a closed descriptor. The
 // same for a descriptor the Node runtime owns (runtime_fds.h).
-bool RejectClosedInFlight(const CallbackInfo& info, int fd) {
-  if (RefuseRuntimeFd(info.Env(), fd)) return true;
-  if (!IsClosedInFlight(info.Env(), fd)) return false;
-  errno = EBADF;
-  return true;
-}
+bool RejectClosedInFlight(const CallbackInfo& info, int fd) { return RefuseCall(info.Env(), fd); }
 
 Value Result(const CallbackInfo& info, ssize_t ret) {
   if (ret == -1) State(info.Env()).lastCall[kErrnoSlot] = errno;
@@ -296,11 +291,6 @@ constexpr size_t kNone = SIZE_MAX;
 Value StartOp(const CallbackInfo& info, std::unique_ptr<Op> op, size_t viewIndex,
               size_t addrIndex, size_t callbackIndex) {
   GetCallback(info, callbackIndex);
-  if (RefuseRuntimeFd(info.Env(), op->fd)) {
-    op->ret = -1;
-    op->err = EBADF;
-    op->refused = true;
-  }
   uint32_t id = Start(info.Env(), std::move(op), info, viewIndex, addrIndex, callbackIndex);
   return Napi::Number::New(info.Env(), id);
 }

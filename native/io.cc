@@ -23,8 +23,8 @@
 
 #include "reactor/facts.h"
 #include "reactor/reactor.h"
-#include "reactor/vectored.h"
 #include "runtime_fds.h"
+#include "reactor/vectored.h"
 
 namespace posix_sockets {
 
@@ -73,20 +73,6 @@ std::vector<iovec> GetIovecs(const Napi::CallbackInfo& info, size_t index, size_
   return iov;
 }
 
-bool RefuseFd(const Napi::CallbackInfo& info, int fd) {
-  if (RefuseRuntimeFd(info.Env(), fd)) return true;
-  if (!IsClosedInFlight(info.Env(), fd)) return false;
-  errno = EBADF;
-  return true;
-}
-
-void RefuseOp(const Napi::CallbackInfo& info, Op& op) {
-  if (!RefuseFd(info, op.fd)) return;
-  op.ret = -1;
-  op.err = EBADF;
-  op.refused = true;
-}
-
 Napi::Value SyscallResult(const Napi::CallbackInfo& info, ssize_t ret) {
   if (ret == -1) State(info.Env()).lastCall[kErrnoSlot] = errno;
   return Napi::Number::New(info.Env(), static_cast<double>(ret));
@@ -112,14 +98,14 @@ Value ReadSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   Bytes b = GetBytes(info, 1, "buf");
   size_t count = GetCount(info, 2, b.length);
-  return Result(info, RefuseFd(info, fd) ? -1 : read(fd, b.data, count));
+  return Result(info, RefuseCall(info.Env(), fd) ? -1 : read(fd, b.data, count));
 }
 
 Value WriteSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   Bytes b = GetBytes(info, 1, "buf");
   size_t count = GetCount(info, 2, b.length);
-  return Result(info, RefuseFd(info, fd) ? -1 : write(fd, b.data, count));
+  return Result(info, RefuseCall(info.Env(), fd) ? -1 : write(fd, b.data, count));
 }
 
 // readv(2) / writev(2): (fd, views[], lens[], iovcnt)
@@ -128,7 +114,9 @@ Value VectorSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "fd");
   int iovcnt = GetInt(info, 3, "iovcnt");
   std::vector<iovec> iov = GetIovecs(info, 1, iovcnt > 0 ? static_cast<size_t>(iovcnt) : 0);
-  if (RefuseFd(info, fd)) return Result(info, -1);
+  if (RefuseCall(info.Env(), fd)) {
+    return Result(info, -1);
+  }
   return Result(info, Write ? writev(fd, iov.data(), iovcnt) : readv(fd, iov.data(), iovcnt));
 }
 
@@ -145,7 +133,7 @@ Value Socketpair(const CallbackInfo& info) {
   int sv[2] = {-1, -1};
   int ret = socketpair(domain, type, protocol, sv);
   if (ret == 0) {
-    NoteSocket(sv[0], domain, type);  // the numbers may have been other descriptors'
+    NoteSocket(sv[0], domain, type);
     NoteSocket(sv[1], domain, type);
     memcpy(b.data, sv, sizeof(sv));
   }
@@ -178,7 +166,7 @@ Value Ioctl(const CallbackInfo& info) {
   }
   int value;
   memcpy(&value, arg.data, sizeof(int));
-  int ret = RefuseFd(info, fd) ? -1 : ioctl(fd, request, &value);
+  int ret = RefuseCall(info.Env(), fd) ? -1 : ioctl(fd, request, &value);
   if (ret == 0 && request == FIONBIO) NoteBlocking(fd, value == 0);  // the blocking mode changed
   memcpy(arg.data, &value, sizeof(int));
   return Result(info, ret);
@@ -204,7 +192,6 @@ Value PlainAsync(const CallbackInfo& info) {
   op->len = GetCount(info, 2, b.length);
   op->buf = b.data;
   CheckCallback(info, 3);
-  RefuseOp(info, *op);
   return Napi::Number::New(info.Env(), Start(info.Env(), std::move(op), info, 1, kNone, 3));
 }
 
@@ -227,7 +214,6 @@ Value VectorAsync(const CallbackInfo& info) {
   op->vec->basesIndex = 1;
   op->len = Total(op->vec->iov);
   CheckCallback(info, 4);
-  RefuseOp(info, *op);
   return Napi::Number::New(info.Env(), Start(info.Env(), std::move(op), info, kNone, kNone, 4));
 }
 

@@ -17,13 +17,6 @@ std::vector<iovec> GetIovecs(const Napi::CallbackInfo& info, size_t index, size_
 // The bytes an iovec array covers (op.len of a vectored op).
 size_t IovecTotal(const std::vector<iovec>& iov);
 
-// A call on a descriptor closed while a call on it runs, or on one the Node
-// runtime owns (runtime_fds.h), fails with EBADF without a syscall: true,
-// errno set. RefuseOp marks an async op so, to complete with -1/EBADF.
-bool RefuseFd(const Napi::CallbackInfo& info, int fd);
-struct Op;
-void RefuseOp(const Napi::CallbackInfo& info, Op& op);
-
 // A sync call's result; when it is -1, errno is left in lastCall[kErrnoSlot].
 Napi::Value SyscallResult(const Napi::CallbackInfo& info, ssize_t ret);
 

@@ -11,6 +11,7 @@
 #include "addon.h"
 #include "io.h"
 #include "reactor/reactor.h"
+#include "runtime_fds.h"
 #include "reactor/vectored.h"
 
 #include <errno.h>
@@ -74,7 +75,12 @@ Value MsgSync(const CallbackInfo& info) {
   int fd = GetInt(info, 0, "sockfd");
   Msg msg = GetMsg(info);
   int flags = GetInt(info, 6, "flags");
-  ssize_t ret = RefuseFd(info, fd) ? -1 : Send ? sendmsg(fd, &msg.m, flags) : recvmsg(fd, &msg.m, flags);
+  ssize_t ret;
+  if (RefuseCall(info.Env(), fd)) {
+    ret = -1;
+  } else {
+    ret = Send ? sendmsg(fd, &msg.m, flags) : recvmsg(fd, &msg.m, flags);
+  }
   Value r = Result(info, ret);
   if (!Send && ret >= 0) {
     ForgetReceivedFds(msg.m);
@@ -104,11 +110,7 @@ Value MsgAsync(const CallbackInfo& info) {
   v->basesIndex = 3;
   v->controlIndex = 5;
   op->len = IovecTotal(v->iov);
-  // The dispatcher judges a send to an address as sendto's (dispatch.cc).
-  op->addrPresent = Send && v->msg.msg_name != nullptr;
-  op->addrLenIn = Send ? v->msg.msg_namelen : 0;
   op->vec = std::move(v);
-  RefuseOp(info, *op);
   return Napi::Number::New(info.Env(), Start(info.Env(), std::move(op), info, SIZE_MAX, SIZE_MAX, 7));
 }
 

@@ -492,12 +492,8 @@ Value EpollCtl(const CallbackInfo& info) {
   int op = GetInt(info, 1, "op");
   int fd = GetInt(info, 2, "fd");
   auto* ev = reinterpret_cast<epoll_event*>(GetStruct(info, 3, "event", sizeof(epoll_event)));
-  if (IsClosedInFlight(info.Env(), epfd) || IsClosedInFlight(info.Env(), fd)) {
-    errno = EBADF;
-    return Result(info, -1);
-  }
-  // The event loop's own epoll instance and descriptors are not the program's (runtime_fds.h).
-  if (RefuseRuntimeFd(info.Env(), epfd) || RefuseRuntimeFd(info.Env(), fd)) return Result(info, -1);
+  // Closed in flight, or the event loop's own epoll instance or descriptor (runtime_fds.h).
+  if (RefuseCall(info.Env(), epfd) || RefuseCall(info.Env(), fd)) return Result(info, -1);
   return Result(info, epoll_ctl(epfd, op, fd, ev));
 }
 
@@ -527,7 +523,7 @@ long DoWait(const WaitArgs& a, bool p) {
 // Waiting on the event loop's own epoll instance would take its events (runtime_fds.h).
 Value EpollWaitSyncImpl(const CallbackInfo& info, bool p) {
   WaitArgs a = GetWaitArgs(info, p);
-  return Result(info, RefuseRuntimeFd(info.Env(), a.epfd) ? -1 : DoWait(a, p));
+  return Result(info, RefuseCall(info.Env(), a.epfd) ? -1 : DoWait(a, p));
 }
 
 Value EpollWaitSync(const CallbackInfo& info) { return EpollWaitSyncImpl(info, false); }
@@ -568,7 +564,7 @@ class WaitJob : public SyscallJob {
 Value EpollWaitAsync(const CallbackInfo& info, bool p) {
   WaitArgs a = GetWaitArgs(info, p);
   Napi::Function cb = GetCallback(info, p ? 5 : 4);
-  if (RefuseRuntimeFd(info.Env(), a.epfd)) return Completed(info, cb, -1);
+  if (RefuseCall(info.Env(), a.epfd)) return Completed(info, cb, -1);
   if (a.timeout == 0) return Completed(info, cb, DoWait(a, p));
   return StartPooled(info, std::make_unique<WaitJob>(info, a, p), cb);
 }

@@ -10,6 +10,7 @@
 #include <atomic>
 
 #include "reactor/facts.h"
+#include "reactor/reactor.h"
 #include "uv_api.h"
 
 namespace posix_sockets {
@@ -52,6 +53,13 @@ bool RefuseRuntimeFd(Napi::Env env, int fd) {
             "would abort the process, so calls on it fail with EBADF (warned once)\n",
             fd, link);
   }
+  errno = EBADF;
+  return true;
+}
+
+bool RefuseCall(Napi::Env env, int fd) {
+  if (RefuseRuntimeFd(env, fd)) return true;
+  if (!IsClosedInFlight(env, fd)) return false;
   errno = EBADF;
   return true;
 }

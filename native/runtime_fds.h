@@ -16,4 +16,8 @@ namespace posix_sockets {
 // (0, 1, 2, a socket passed by a parent), are the program's.
 bool RefuseRuntimeFd(Napi::Env env, int fd);
 
+// Whether a sync call on `fd` must fail with EBADF (errno set) without being
+// made: the runtime's descriptor, or one closed while a call on it runs.
+bool RefuseCall(Napi::Env env, int fd);
+
 }  // namespace posix_sockets

@@ -1,7 +1,11 @@
 // Brings a fresh clone to a runnable state, so `npm start` and `npm test` work
-// as the first command: installs dependencies (which builds the addon and the
-// TypeScript), or rebuilds whichever part is missing or stale: the addon, the
-// library (dist/), the tools (tools/dist/), the echo programs in examples/.
+// as the first command: installs dependencies when missing or older than
+// package-lock.json, then builds whichever part is missing or stale: the addon
+// from source (node-gyp, into build/Release, which the loader prefers to the
+// prebuilt binaries), the library (dist/), the tools (tools/dist/), the
+// TypeScript ports in examples/ (the C programs are compiled on first use by
+// the command itself, tools/cbuild.ts). Installing builds none of them (no
+// install script).
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,16 +22,15 @@ const at = (...p) => join(root, ...p);
 if (!existsSync(at('node_modules', '.package-lock.json')) || stale([at('node_modules', '.package-lock.json')], [at('package-lock.json')])) {
   console.error('posix-sockets: installing dependencies (npm ci)…');
   run('npm ci --no-audit --no-fund');
-} else {
-  if (stale([at('build', 'Release', 'posix_sockets.node')], [at('native'), at('binding.gyp'), at('scripts', 'constants.mjs')])) {
-    console.error('posix-sockets: building the addon (node-gyp)…');
-    run('npx node-gyp rebuild');
-  }
-  generateTs(); // src/constant-names.ts, from native/constants.txt
-  if (stale([at('dist', 'index.js')], [at('src'), at('tsconfig.json')])) {
-    console.error('posix-sockets: compiling the TypeScript…');
-    run('npx tsc -p tsconfig.json');
-  }
+}
+if (stale([at('build', 'Release', 'posix_sockets.node')], [at('native'), at('binding.gyp'), at('scripts', 'constants.mjs')])) {
+  console.error('posix-sockets: building the addon (node-gyp)…');
+  run('npx node-gyp rebuild');
+}
+generateTs(); // src/constant-names.ts, from native/constants.txt
+if (stale([at('dist', 'index.js')], [at('src'), at('tsconfig.json')])) {
+  console.error('posix-sockets: compiling the TypeScript…');
+  run('npx tsc -p tsconfig.json');
 }
 // The tools build against dist/index.d.ts, so after the library.
 if (stale([at('tools', 'dist', 'cli.js')], [...filesIn(at('tools'), '.ts'), at('tools', 'tsconfig.json'), at('dist', 'index.d.ts')])) {
@@ -35,5 +38,5 @@ if (stale([at('tools', 'dist', 'cli.js')], [...filesIn(at('tools'), '.ts'), at('
   run('npx tsc -p tools/tsconfig.json');
 }
 
-// The echo programs in examples/, when missing or stale.
+// The TypeScript ports in examples/, when missing or stale.
 await import('./build-examples.mjs');

@@ -1,10 +1,9 @@
-// Loads the compiled addon. node-gyp builds into build/Release, cmake-js into
-// build-cmake/Release; POSIX_SOCKETS_ADDON names another build (e.g. a
-// sanitizer build) explicitly.
+// Loads the compiled addon: a build from source if there is one, else the
+// Node-API binary prebuilt for this platform and shipped in prebuilds/.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 export type Callback = (ret: number, err: number, outlen: number) => void;
 type View = ArrayBufferView;
@@ -148,26 +147,61 @@ export interface Addon {
   inet_ntoa(inp: View): string;
 }
 
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The first of `names` found on PATH, or undefined. */
+function onPath(...names: string[]): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  return names.find((n) => dirs.some((d) => existsSync(join(d, n))));
+}
+
+/**
+ * What to do when no prebuilt binary fits this machine and none was built
+ * here: name the tools a build from source needs that are missing, and how
+ * this OS installs them (not a gyp stack, which names none of them).
+ */
+function noAddon(cause: unknown): Error {
+  const detail = cause instanceof Error ? cause.message.trim() : String(cause);
+  const missing = [
+    onPath('c++', 'g++', 'clang++') ? undefined : 'a C++ compiler',
+    onPath('make') ? undefined : 'make',
+    onPath('python3') ? undefined : 'python3',
+  ].filter((t) => t !== undefined);
+  const install =
+    process.platform === 'darwin'
+      ? 'xcode-select --install'
+      : existsSync('/etc/alpine-release')
+        ? 'apk add build-base python3'
+        : 'apt-get install build-essential python3 (Debian, Ubuntu), dnf install gcc-c++ make python3 (Fedora, RHEL)';
+  const tools = missing.length > 0 ? `${missing.join(', ')} not found; install them with: ${install}\nthen ` : '';
+  return new Error(
+    `posix-sockets: no prebuilt binary for ${process.platform}-${process.arch} in this package, and none built from source.\n` +
+      `${tools}build it from source: cd ${root} && npx node-gyp rebuild  (see docs/troubleshooting.md)\n` +
+      `(${detail.split('\n')[0]})`,
+    { cause },
+  );
+}
+
+/**
+ * The addon's path: POSIX_SOCKETS_ADDON if set (another build, e.g. cmake-js's
+ * or a sanitizer build), else what node-gyp-build finds: a build from source in
+ * build/Release (or build/Debug), else the prebuilt binary for this platform,
+ * architecture and libc in prebuilds/.
+ */
 function locate(): string {
   const explicit = process.env.POSIX_SOCKETS_ADDON;
   if (explicit) return explicit;
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const candidates = [
-    join(root, 'build', 'Release', 'posix_sockets.node'),
-    join(root, 'build', 'Debug', 'posix_sockets.node'),
-    join(root, 'build-cmake', 'Release', 'posix_sockets.node'),
-  ];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(
-      `posix-sockets: the native addon is not built (looked in ${candidates.join(', ')}); run "npm run build"`,
-    );
+  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+  try {
+    return nodeGypBuild.resolve(root);
+  } catch (err) {
+    throw noAddon(err);
   }
-  return found;
 }
 
 export const addonPath = locate();
-export const addon: Addon = createRequire(import.meta.url)(addonPath);
+export const addon: Addon = require(addonPath);
 
 /** Slots of `addon.lastCall` (native/addon.h): errno of the last failing sync call… */
 export const ERRNO_SLOT = 0;

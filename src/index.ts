@@ -28,3 +28,4 @@ export { msghdr, cmsghdr, ucred, CMSG_SPACE, CMSG_LEN, CMSG_FIRSTHDR, CMSG_NXTHD
 export * from './netdb.js';
 export * from './multicast.js';
 export * from './multiplex.js';
+export type { HasBytes, LengthRef } from './validate.js';

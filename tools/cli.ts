@@ -2,8 +2,9 @@
 // posix-sockets: the course's C programs and their TypeScript ports, run,
 // paired and compared. A lesson file (docs/lessons.md) names the programs and
 // the scenarios; the bundled ones are examples/*.lesson.json, found relative
-// to the package root. The C side is built into a cache (tools/cbuild.ts), the
-// TypeScript ports are examples/dist (npm run build:examples).
+// to the package root. The C side is compiled on first use into the user's
+// cache (tools/cbuild.ts); the TypeScript ports are examples/dist (npm run
+// build:examples in a clone, shipped compiled in the package).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';

@@ -244,7 +244,7 @@ const isEphemeral = (p: number) => p >= ephemeralPorts[0] && p <= ephemeralPorts
 
 /**
  * The socket calls of one program, comparable across runs and languages:
- * only the traced socket syscalls; close only of socket descriptors (the
+ * every call of strace's network class; close only of socket descriptors (the
  * runtime and the dynamic loader close files too); descriptors numbered in the
  * order they were made (the first socket is FD1); the scenario's port as PORT,
  * any other port from the kernel's ephemeral range (a client's) as CLIENT_PORT;

@@ -158,7 +158,7 @@ export interface Launch {
   argv: string[];
   /** A C program: run under `stdbuf -o0` where stdbuf exists. */
   unbuffered: boolean;
-  /** Written to stdin, which is then closed; 'open': kept open for write() and closeStdin(). */
+  /** Written into the program's stdin pipe, which is then closed; 'open': the pipe kept open for write() and closeStdin(). */
   input: Buffer | 'open';
   /** strace's output file: run under `strace -f` for the traced syscalls. */
   straceOut?: string;

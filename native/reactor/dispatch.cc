@@ -2,8 +2,8 @@
 #include "dispatch.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -12,6 +12,8 @@
 #ifdef __linux__
 #include <linux/sockios.h>
 #endif
+
+#include "vectored.h"
 
 namespace posix_sockets {
 
@@ -25,6 +27,18 @@ bool NonBlocking(int fd, const Facts& f) {
   if (fl == -1) return true;
   NoteBlocking(fd, !(fl & O_NONBLOCK));
   return (fl & O_NONBLOCK) != 0;
+}
+
+// read/write/readv/writev work on any descriptor; the other calls fail at
+// once with ENOTSOCK on one that is not a socket.
+bool AnyDescriptor(const Op& op) {
+  return op.plainIo || (op.vec && (op.vec->call == Vectored::Call::Readv || op.vec->call == Vectored::Call::Writev));
+}
+
+// The call names a destination (sendto's dest_addr, sendmsg's msg_name).
+bool HasAddress(const Op& op) {
+  if (op.vec) return op.vec->msg.msg_name != nullptr && op.vec->msg.msg_namelen != 0;
+  return op.addrPresent && op.addrLenIn != 0;
 }
 
 // What a descriptor that is not ready is, for the calls that return at once
@@ -128,8 +142,9 @@ Plan DecideRecv(const Op& op, const Facts& f, bool ready) {
   }
   switch (WhatIs(op.fd, f)) {
     case What::NotSocket:
-      // recv: ENOTSOCK at once; read(2)/readv(2) on a pipe or FIFO wait for data.
-      return op.plainIo || op.vec ? Plan::Pool : Plan::Now;
+      // read(2) of a pipe, a FIFO or a terminal waits for data or its end,
+      // which poll(2) reports; recv(2) fails with ENOTSOCK.
+      return AnyDescriptor(op) ? Plan::WaitRead : Plan::Now;
     case What::Listener:
       return Plan::Now;  // ENOTCONN or EINVAL
     case What::Other:
@@ -160,7 +175,7 @@ Plan DecideRecv(const Op& op, const Facts& f, bool ready) {
 bool SendFits(const Op& op, const Facts& f) {
   bool unix = f.domain == AF_UNIX;
   if (f.type == SOCK_DGRAM && !unix) return true;
-  if (unix && (f.type == SOCK_DGRAM || f.type == SOCK_SEQPACKET)) return !op.addrPresent;
+  if (unix && (f.type == SOCK_DGRAM || f.type == SOCK_SEQPACKET)) return !HasAddress(op);
   if (f.type != SOCK_STREAM || (!unix && f.domain != AF_INET && f.domain != AF_INET6)) return false;
   uint64_t need = 2 * static_cast<uint64_t>(op.len) + 4096;
   auto fits = [&](uint64_t sndbuf) { return unix ? need <= sndbuf / 4 * 3 : need <= sndbuf / 3; };
@@ -197,14 +212,15 @@ Plan DecideSend(const Op& op, const Facts& f, bool ready) {
   short revents = PollNow(op.fd, POLLOUT, ready);
   if (revents & (POLLNVAL | POLLERR | POLLHUP)) return Plan::Now;  // fails at once
   What what = WhatIs(op.fd, f);
-  if (what == What::NotSocket && (op.plainIo || op.vec)) {
-    // write(2)/writev(2) on a pipe or FIFO: once it polls writable, PIPE_BUF
-    // bytes fit without waiting (POSIX); more may wait for the reader.
-    return (revents & POLLOUT) && op.len <= PIPE_BUF ? Plan::Now : Plan::Pool;
+  if (what == What::NotSocket && AnyDescriptor(op)) {
+    // write(2) to a pipe: once writable, PIPE_BUF bytes fit without waiting;
+    // more may wait for the reader.
+    if (revents & POLLOUT) return op.len <= PIPE_BUF ? Plan::Now : Plan::Pool;
+    return Plan::WaitWrite;
   }
   if (what == What::NotSocket || what == What::Listener) return Plan::Now;  // ENOTSOCK; EPIPE
   // An address to a unix stream socket: EISCONN or EOPNOTSUPP, whatever its buffer.
-  if (f.made && f.domain == AF_UNIX && f.type == SOCK_STREAM && op.addrPresent && op.addrLenIn != 0) {
+  if (f.made && f.domain == AF_UNIX && f.type == SOCK_STREAM && HasAddress(op)) {
     return Plan::Now;
   }
   if (revents & POLLOUT) return f.made && SendFits(op, f) ? Plan::Now : Plan::Pool;
@@ -222,7 +238,7 @@ bool NeverWaits(const Op& op) {
 }
 
 Plan Decide(const Op& op, bool ready) {
-  if ((op.plainIo || op.vec) && ReturnsAtOnce(op)) return Plan::Now;  // vectored.h
+  if ((op.plainIo || op.vec) && ReturnsAtOnce(op)) return Plan::Now;
   Facts f = ReadFacts(op.fd);
   switch (op.kind) {
     case OpKind::Accept:
@@ -234,7 +250,7 @@ Plan Decide(const Op& op, bool ready) {
     case OpKind::Recv:
       return DecideRecv(op, f, ready);
     case OpKind::Job:
-      break;  // no descriptor: always a pool thread (reactor.h, StartJob)
+      break;  // jobs go straight to the pool (reactor.h)
   }
   return Plan::Pool;
 }

@@ -8,11 +8,10 @@
 
 #include <napi.h>
 
-#include "interrupt.h"
-
 #include <cstdint>
 #include <memory>
 
+#include "interrupt.h"
 #include "job.h"
 #include "vectored.h"
 
@@ -46,7 +45,6 @@ struct Op {
   uint32_t id = 0;
   napi_ref callback = nullptr, view = nullptr, addrView = nullptr;
   bool pooled = false;  // runs on a pool thread
-  bool refused = false;  // fails with `err` without any syscall (runtime_fds.h)
 
   // { timeout, signal } of a call on a pool thread: `interruption` takes the
   // thread out of its syscall; an EINTR it causes is reported as cancelErr

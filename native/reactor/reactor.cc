@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../runtime_fds.h"
 #include "../uv_api.h"
 #include "dispatch.h"
 #include "poller.h"
@@ -538,7 +539,9 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
   Napi::Function cb = info[callbackIndex].As<Napi::Function>();
   Reactor* r = GetReactor(env, false);
   Plan plan;
-  if (op->refused) {
+  if (RefuseRuntimeFd(env, op->fd)) {  // the Node runtime's own (runtime_fds.h)
+    op->ret = -1;
+    op->err = EBADF;
     plan = Plan::Now;
   } else if (r != nullptr && r->IsClosedInFlight(op->fd)) {
     op->ret = -1;

@@ -42,11 +42,11 @@ import {
   socket,
 } from '../../src/index.js';
 import { addon } from '../../src/addon.js';
-import { pairsClosedAfterEach } from '../support/sockets.js';
+import { closedAfterEach } from '../support/sockets.js';
 import { sleep } from '../support/kernel.js';
 
 const linux = process.platform === 'linux';
-const pair = pairsClosedAfterEach();
+const { pair } = closedAfterEach();
 
 function readable(fd: number): pollfd {
   const p = new pollfd();

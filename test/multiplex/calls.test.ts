@@ -53,11 +53,11 @@ import {
 } from '../../src/index.js';
 import { spawn } from 'node:child_process';
 import { C_HEADERS, runC } from '../support/c.js';
-import { pairsClosedAfterEach } from '../support/sockets.js';
+import { closedAfterEach } from '../support/sockets.js';
 import { sleep } from '../support/kernel.js';
 
 const linux = process.platform === 'linux';
-const pair = pairsClosedAfterEach();
+const { pair } = closedAfterEach();
 
 function setOf(...fds: number[]): fd_set {
   const s = new fd_set();

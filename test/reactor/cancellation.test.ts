@@ -6,7 +6,7 @@
 import { getEventListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AF_INET,
   AF_UNIX,
@@ -36,20 +36,11 @@ import {
   socklen_t,
 } from '../../src/index.js';
 import { addon } from '../../src/addon.js';
-import { connectedPair, listenLoopback, local, loopback4, ok, tempDir, unixAddr } from '../support/sockets.js';
+import { closedAfterEach, listenLoopback, local, loopback4, ok, tempDir, unixAddr } from '../support/sockets.js';
 import { sleep } from '../support/kernel.js';
 import { straceInPairScript } from '../support/child.js';
 
-const toClose: number[] = [];
-afterEach(() => {
-  for (const fd of toClose.splice(0)) close(fd);
-});
-
-async function pair() {
-  const p = await connectedPair();
-  toClose.push(p.client, p.server, p.listener.fd);
-  return p;
-}
+const { fds: toClose, pair } = closedAfterEach();
 
 /** Everything `fd` has queued right now, without waiting. */
 function drain(fd: number): Buffer {

@@ -6,7 +6,7 @@
 // 3. `p.errno` is always p's own, also where the global errno cannot be
 //    (after `await Promise.all([...])`, or once other code ran a failing call).
 // 4. A successful call leaves errno alone, as in C.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AF_INET,
   EBADF,
@@ -26,13 +26,10 @@ import {
   socket,
   socklen_t,
 } from '../../src/index.js';
-import { connectedPair, loopback4, ok } from '../support/sockets.js';
+import { closedAfterEach, loopback4, ok } from '../support/sockets.js';
 import { sleep } from '../support/kernel.js';
 
-const toClose: number[] = [];
-afterEach(() => {
-  for (const fd of toClose.splice(0)) close(fd);
-});
+const { fds: toClose, pair } = closedAfterEach();
 
 /** 127.0.0.1 at a port nobody listens on: a connect there is refused. */
 function refusedAddr() {
@@ -82,8 +79,7 @@ describe('errno after await', () => {
   });
 
   it('concurrent_async_functions_each_read_their_own_errno_right_after_their_await', async () => {
-    const p = await connectedPair();
-    toClose.push(p.client, p.server, p.listener.fd);
+    await pair();
     const unconnected = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket'); // unconnected: ENOTCONN
     toClose.push(unconnected);
     const seen: Record<string, number> = {};
@@ -116,11 +112,10 @@ describe('errno after await', () => {
   });
 
   it('a_successful_call_leaves_errno_as_it_was', async () => {
-    const pair = await connectedPair();
-    toClose.push(pair.client, pair.server, pair.listener.fd);
+    const p = await pair();
     expect(recvSync(-1, buf, 8, 0)).toBe(-1);
     expect(errno).toBe(EBADF);
-    const sending = send(pair.client, 'hi', 2, 0);
+    const sending = send(p.client, 'hi', 2, 0);
     expect(await sending).toBe(2);
     expect(sending.errno).toBe(0);
     expect(errno).toBe(EBADF);

@@ -3,7 +3,7 @@
 // call completes as C's interrupted call does — the bytes already moved as the
 // count, or -1 with the option's errno (EAGAIN for a timeout, ECANCELED for an
 // abort) where C's gives EINTR — and the socket stays usable.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AF_INET,
   EAGAIN,
@@ -15,7 +15,6 @@ import {
   SO_RCVTIMEO,
   accept,
   acceptSync,
-  close,
   connect,
   errno,
   listen,
@@ -29,19 +28,26 @@ import {
   timeval,
 } from '../../src/index.js';
 import { addon } from '../../src/addon.js';
-import { connectedPair, listenLoopback, ok } from '../support/sockets.js';
+import { closedAfterEach, listenLoopback, ok } from '../support/sockets.js';
 import { runC, C_HEADERS } from '../support/c.js';
 import { sleep } from '../support/kernel.js';
 
-const toClose: number[] = [];
-afterEach(() => {
-  for (const fd of toClose.splice(0)) close(fd);
-});
+const { fds: toClose, pair } = closedAfterEach();
 
-async function pair() {
-  const p = await connectedPair();
-  toClose.push(p.client, p.server, p.listener.fd);
-  return p;
+/**
+ * A listener whose accept queue (of one) is full, and a fresh socket `c`: the
+ * kernel drops c's SYN, so a blocking connect waits for the retransmission.
+ */
+async function fullBacklog() {
+  const l = listenLoopback();
+  toClose.push(l.fd);
+  ok(listen(l.fd, 0), 'listen');
+  const first = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
+  toClose.push(first);
+  ok(await connect(first, l.addr, sizeof(l.addr)), 'connect');
+  const c = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
+  toClose.push(c);
+  return { l, c };
 }
 
 // C's interrupted MSG_WAITALL recv: a SIGALRM handler without SA_RESTART
@@ -157,16 +163,7 @@ describe('a call inside its syscall on a pool thread honours { timeout, signal }
   });
 
   it('a_blocking_connect_to_a_full_backlog_honours_its_timeout_and_the_connection_goes_on', async () => {
-    const l = listenLoopback();
-    toClose.push(l.fd);
-    ok(listen(l.fd, 0), 'listen'); // an accept queue of one
-    const first = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-    toClose.push(first);
-    ok(await connect(first, l.addr, sizeof(l.addr)), 'connect');
-    // The queue is full: the kernel drops the next SYN, and a blocking
-    // connect waits for the retransmission.
-    const c = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-    toClose.push(c);
+    const { l, c } = await fullBacklog();
     const t0 = performance.now();
     expect(await connect(c, l.addr, sizeof(l.addr), { timeout: 100 })).toBe(-1);
     expect(errno).toBe(EAGAIN);
@@ -185,14 +182,7 @@ describe('a call inside its syscall on a pool thread honours { timeout, signal }
   });
 
   it('abort_of_a_blocking_connect_gives_ecanceled', async () => {
-    const l = listenLoopback();
-    toClose.push(l.fd);
-    ok(listen(l.fd, 0), 'listen');
-    const first = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-    toClose.push(first);
-    ok(await connect(first, l.addr, sizeof(l.addr)), 'connect');
-    const c = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket');
-    toClose.push(c);
+    const { l, c } = await fullBacklog();
     const ac = new AbortController();
     const connecting = connect(c, l.addr, sizeof(l.addr), { signal: ac.signal });
     await sleep(30);

@@ -404,49 +404,40 @@ function build(c: Case, suffix: string): Built {
   }
 }
 
-const recvBuf = () => Buffer.alloc(100);
+// The awaited call and its sync twin, with the same arguments.
+const TWINS: Record<Call, [(...args: never[]) => Promise<number>, (...args: never[]) => number]> = {
+  accept: [s.accept, s.acceptSync],
+  accept4: [s.accept4!, s.accept4Sync!],
+  connect: [s.connect, s.connectSync],
+  send: [s.send, s.sendSync],
+  sendto: [s.sendto, s.sendtoSync],
+  recv: [s.recv, s.recvSync],
+  recvfrom: [s.recvfrom, s.recvfromSync],
+};
 
-function startAsync(c: Case, fd: number): Promise<number> {
+function callArgs(c: Case, fd: number): unknown[] {
   const flags = FLAG_NAMES[c.flag];
   const in4 = s.sizeof(s.sockaddr_in);
   switch (c.call) {
     case 'accept':
-      return s.accept(fd, null, null);
+      return [fd, null, null];
     case 'accept4':
-      return s.accept4!(fd, null, null, flags);
+      return [fd, null, null, flags];
     case 'connect':
-      return s.connect(fd, target.addr, in4);
+      return [fd, target.addr, in4];
     case 'send':
-      return s.send(fd, 'hello', 5, flags | s.MSG_NOSIGNAL);
+      return [fd, 'hello', 5, flags | s.MSG_NOSIGNAL];
     case 'sendto':
-      return s.sendto(fd, 'hello', 5, flags | s.MSG_NOSIGNAL, udpPeer.addr, in4);
+      return [fd, 'hello', 5, flags | s.MSG_NOSIGNAL, udpPeer.addr, in4];
     case 'recv':
-      return s.recv(fd, recvBuf(), 100, flags);
+      return [fd, Buffer.alloc(100), 100, flags];
     case 'recvfrom':
-      return s.recvfrom(fd, recvBuf(), 100, flags, new s.sockaddr_storage(), s.socklen_t(s.sizeof(s.sockaddr_storage)));
+      return [fd, Buffer.alloc(100), 100, flags, new s.sockaddr_storage(), s.socklen_t(s.sizeof(s.sockaddr_storage))];
   }
 }
 
-function callSync(c: Case, fd: number): number {
-  const flags = FLAG_NAMES[c.flag];
-  const in4 = s.sizeof(s.sockaddr_in);
-  switch (c.call) {
-    case 'accept':
-      return s.acceptSync(fd, null, null);
-    case 'accept4':
-      return s.accept4Sync!(fd, null, null, flags);
-    case 'connect':
-      return s.connectSync(fd, target.addr, in4);
-    case 'send':
-      return s.sendSync(fd, 'hello', 5, flags | s.MSG_NOSIGNAL);
-    case 'sendto':
-      return s.sendtoSync(fd, 'hello', 5, flags | s.MSG_NOSIGNAL, udpPeer.addr, in4);
-    case 'recv':
-      return s.recvSync(fd, recvBuf(), 100, flags);
-    case 'recvfrom':
-      return s.recvfromSync(fd, recvBuf(), 100, flags, new s.sockaddr_storage(), s.socklen_t(s.sizeof(s.sockaddr_storage)));
-  }
-}
+const startAsync = (c: Case, fd: number) => (TWINS[c.call][0] as (...a: unknown[]) => Promise<number>)(...callArgs(c, fd));
+const callSync = (c: Case, fd: number) => (TWINS[c.call][1] as (...a: unknown[]) => number)(...callArgs(c, fd));
 
 async function prepare(c: Case, suffix: string): Promise<Built> {
   const b = build(c, suffix);

@@ -3,13 +3,14 @@
 // the child scripts and the bench), unix-domain addresses in a temp dir, and
 // a socket's own address as the kernel reports it.
 import { mkdtempSync } from 'node:fs';
-import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import {
   AF_INET,
   AF_INET6,
   AF_UNIX,
+  close,
   errno,
   getpeername,
   getsockname,
@@ -22,21 +23,26 @@ import {
   socklen_t,
   strerror,
 } from '../../src/index.js';
-import { connectedPair, type Pair } from '../../tools/loopback.js';
+
+import { connectedPair } from '../../tools/loopback.js';
 
 export { connectedPair, listenLoopback, loopback4, loopback6, ok, type Listener, type Pair } from '../../tools/loopback.js';
 
-/** connectedPair() for a test file: every pair it makes is closed after each test. */
-export function pairsClosedAfterEach(): () => Promise<Pair> {
-  const made: Pair[] = [];
+/**
+ * Descriptors closed after each test of the file: push them as they are made.
+ * `pair()` makes a connected loopback pair whose three descriptors are closed so.
+ */
+export function closedAfterEach() {
+  const fds: number[] = [];
   afterEach(() => {
-    for (const p of made.splice(0)) p.closeAll();
+    for (const fd of fds.splice(0)) close(fd);
   });
-  return async () => {
+  const pair = async () => {
     const p = await connectedPair();
-    made.push(p);
+    fds.push(p.client, p.server, p.listener.fd);
     return p;
   };
+  return { fds, pair };
 }
 
 /** A fresh temp directory for unix-domain socket paths. */
