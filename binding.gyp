@@ -7,6 +7,7 @@
         "native/calls.cc",
         "native/constants.cc",
         "native/inet.cc",
+        "native/multiplex.cc",
         "native/runtime_fds.cc",
         "native/reactor/dispatch.cc",
         "native/reactor/facts.cc",

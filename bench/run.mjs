@@ -38,7 +38,7 @@ function options() {
     throw new Error(`bench: ${e.message}`);
   }
   if (values.help) {
-    console.log('usage: npm run bench -- [--rounds N] [--only W1,W2,W3,W4] [--impl c,async,sync,net,koffi] [--scale X] [--out NAME]');
+    console.log('usage: npm run bench -- [--rounds N] [--only W1,W2,W3,W4,W4S,W4P,W4E] [--impl c,async,sync,net,koffi,mux] [--scale X] [--out NAME]');
     process.exit(0);
   }
   const o = { rounds: Number(values.rounds), only: values.only, impl: values.impl, scale: Number(values.scale), out: values.out };
@@ -63,6 +63,8 @@ const IMPLS = [
     skip: { w4: 'a server blocked in a Sync call serves one client at a time' },
   },
   { id: 'net', name: 'node:net', peer: 'net.mjs' },
+  // The I/O-model chapter's servers (select, poll, epoll), for the W4S/W4P/W4E workloads only.
+  { id: 'mux', name: 'posix-sockets mux', peer: 'posix-mux.mjs', only: ['w4s', 'w4p', 'w4e'] },
   {
     id: 'koffi',
     name: 'koffi .async()',
@@ -71,6 +73,20 @@ const IMPLS = [
     serverEnv: { w4: { UV_THREADPOOL_SIZE: '260' } },
   },
 ];
+
+// W4, whose load the I/O-model servers' workloads share.
+const W4 = {
+  id: 'w4',
+  title: 'W4 fan-in: 256 concurrent clients doing 512-byte ping-pong (C epoll load generator)',
+  unit: 'round trips/s',
+  better: 'higher',
+  params: { clients: 256, n: 400, size: 512, limit: 20 },
+  scaled: ['n'],
+  value: (r) => r.ops / r.seconds,
+  rss: true,
+  // One load generator for every server, so only the server differs.
+  client: 'c',
+};
 
 // `scaled` parameters grow with --scale; `limit` bounds each side in seconds.
 const WORKLOADS = [
@@ -101,19 +117,25 @@ const WORKLOADS = [
     scaled: ['n'],
     value: (r) => r.ops / r.seconds,
   },
-  {
-    id: 'w4',
-    title: 'W4 fan-in: 256 concurrent clients doing 512-byte ping-pong (C epoll load generator)',
-    unit: 'round trips/s',
-    better: 'higher',
-    params: { clients: 256, n: 400, size: 512, limit: 20 },
-    scaled: ['n'],
-    value: (r) => r.ops / r.seconds,
-    rss: true,
-    // One load generator for every server, so only the server differs.
-    client: 'c',
-  },
+  W4,
+  // W4's load on the I/O-model chapter's servers: a C server and its port on
+  // each of select, poll and epoll (the multiplexer awaited, accept and recv
+  // their Sync twins), driven by the same C load generator.
+  ...[
+    ['w4s', 'select()'],
+    ['w4p', 'poll()'],
+    ...(process.platform === 'linux' ? [['w4e', 'epoll']] : []),
+  ].map(([id, call]) => ({
+    ...W4,
+    id,
+    title: `${id.toUpperCase()} fan-in on ${call}: W4's 256 clients, the I/O-model chapter's ${call} server in C and its port`,
+    clientWorkload: 'w4',
+    impls: ['c', 'mux'],
+  })),
 ];
+
+/** Whether an implementation takes part in a workload. */
+const takesPart = (w, i) => (!w.impls || w.impls.includes(i.id)) && (!i.only || i.only.includes(w.id));
 
 // Targets, checked on the medians. kind: 'c' (ratio to C), 'beats', 'rss'.
 const TARGETS = {
@@ -224,7 +246,7 @@ async function runOne(w, impl, params) {
       server.stdout.on('data', check);
       server.done.then(() => reject(new Error(`server exited before listening: ${server.err.trim()}`)));
     });
-    const [ccmd, cargs] = command(w.client ?? impl.id, 'client', w.id, { ...params, port });
+    const [ccmd, cargs] = command(w.client ?? impl.id, 'client', w.clientWorkload ?? w.id, { ...params, port });
     const client = start(ccmd, cargs);
     const cexit = await client.done;
     if (cexit.code !== 0) server.kill('SIGKILL');
@@ -347,7 +369,7 @@ async function main() {
   const wanted = o.impl ? o.impl.split(',') : null;
   const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
   const impls = IMPLS.filter((i) => !wanted || wanted.includes(i.id) || i.id === 'c');
-  if (workloads.length === 0) throw new Error(`bench: --only ${o.only} names no workload (W1..W4)`);
+  if (workloads.length === 0) throw new Error(`bench: --only ${o.only} names no workload (W1..W4, W4S, W4P, W4E)`);
 
   const cc = buildC();
   const m = machine(cc);
@@ -361,6 +383,9 @@ async function main() {
   console.log(head + '\n');
 
   const caveats = [];
+  if (workloads.some((w) => w.id.startsWith('w4') && w.id !== 'w4')) {
+    caveats.push('W4S/W4P/W4E: the C server and its port (posix-sockets mux) make the same calls: the multiplexer (awaited in the port, on a pool thread), then accept and recv, which cannot block then');
+  }
   if (workloads.some((w) => w.id === 'w4')) {
     caveats.push('W4: every server is driven by the same C epoll load generator; server RSS is its peak resident set (VmHWM)');
     if (impls.some((i) => i.id === 'async')) {
@@ -381,7 +406,8 @@ async function main() {
   for (const w of workloads) {
     const params = { ...w.params };
     for (const k of w.scaled) params[k] = Math.max(1, Math.round(params[k] * o.scale));
-    const runnable = impls.filter((i) => !i.skip?.[w.id]);
+    const wImpls = impls.filter((i) => takesPart(w, i));
+    const runnable = wImpls.filter((i) => !i.skip?.[w.id]);
     const runs = Object.fromEntries(runnable.map((i) => [i.id, []]));
     for (let r = 0; r < o.rounds; r++) {
       const order = runnable.map((_, k) => runnable[(k + r) % runnable.length]);
@@ -400,8 +426,8 @@ async function main() {
       process.stderr.write(`${w.id} round ${r + 1}/${o.rounds} (${w.unit}): ${shown.join(', ')}\n`);
     }
     const stats = Object.fromEntries(Object.entries(runs).map(([id, rs]) => [id, summarize(rs)]));
-    const targets = checkTargets(w, stats, impls);
-    const t = table(w, stats, targets, impls, params);
+    const targets = checkTargets(w, stats, wImpls);
+    const t = table(w, stats, targets, wImpls, params);
     console.log(t + '\n');
     text.push(t, '');
     result.workloads.push({
@@ -412,7 +438,7 @@ async function main() {
       params,
       client: w.client ? `${w.client} for every server` : 'same implementation as the server',
       results: Object.fromEntries(
-        impls.map((i) => [
+        wImpls.map((i) => [
           i.id,
           i.skip?.[w.id]
             ? { name: i.name, skipped: i.skip[w.id] }

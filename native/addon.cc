@@ -90,6 +90,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ExportIo(env, exports);
   ExportMsg(env, exports);
   ExportNetdb(env, exports);
+  ExportMultiplex(env, exports);
   return exports;
 }
 

@@ -55,5 +55,6 @@ void ExportInet(Napi::Env env, Napi::Object exports);
 void ExportIo(Napi::Env env, Napi::Object exports);
 void ExportMsg(Napi::Env env, Napi::Object exports);
 void ExportNetdb(Napi::Env env, Napi::Object exports);
+void ExportMultiplex(Napi::Env env, Napi::Object exports);
 
 }  // namespace posix_sockets

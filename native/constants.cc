@@ -10,6 +10,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -22,6 +25,7 @@
 #include <sys/uio.h>
 #ifdef __linux__
 #include <linux/sockios.h>
+#include <sys/epoll.h>
 #endif
 
 namespace posix_sockets {

@@ -78,6 +78,29 @@ export interface Addon {
   cancel(id: number, err: number): boolean;
   reactorStats(): { waiting: number; pending: number; poolThreads: number; descriptors: number };
 
+  // I/O multiplexing (multiplex.cc); the Linux-only ones are absent elsewhere.
+  multiplexLayout: Record<string, number>;
+  sigemptyset(set: View): number;
+  sigfillset(set: View): number;
+  sigaddset(set: View, signum: number): number;
+  sigdelset(set: View, signum: number): number;
+  sigismember(set: View, signum: number): number;
+  selectSync(nfds: number, r: View | null, w: View | null, e: View | null, timeout: View | null): number;
+  select(nfds: number, r: View | null, w: View | null, e: View | null, timeout: View | null, cb: Callback): number;
+  pselectSync(nfds: number, r: View | null, w: View | null, e: View | null, timeout: View | null, sigmask: View | null): number;
+  pselect(nfds: number, r: View | null, w: View | null, e: View | null, timeout: View | null, sigmask: View | null, cb: Callback): number;
+  pollSync(fds: View, nfds: number, timeout: number): number;
+  poll(fds: View, nfds: number, timeout: number, cb: Callback): number;
+  ppollSync?(fds: View, nfds: number, tmo_p: View | null, sigmask: View | null): number;
+  ppoll?(fds: View, nfds: number, tmo_p: View | null, sigmask: View | null, cb: Callback): number;
+  epoll_create?(size: number): number;
+  epoll_create1?(flags: number): number;
+  epoll_ctl?(epfd: number, op: number, fd: number, event: View | null): number;
+  epoll_waitSync?(epfd: number, events: View, maxevents: number, timeout: number): number;
+  epoll_wait?(epfd: number, events: View, maxevents: number, timeout: number, cb: Callback): number;
+  epoll_pwaitSync?(epfd: number, events: View, maxevents: number, timeout: number, sigmask: View | null): number;
+  epoll_pwait?(epfd: number, events: View, maxevents: number, timeout: number, sigmask: View | null, cb: Callback): number;
+
   strerror(errnum: number): string;
   inet_pton(af: number, src: string, dst: View): number;
   inet_ntop(af: number, src: View, size?: number): string | null;

@@ -27,4 +27,5 @@ export { iovec, read, readSync, write, writeSync, readv, readvSync, writev, writ
 export { msghdr, cmsghdr, ucred, CMSG_SPACE, CMSG_LEN, CMSG_FIRSTHDR, CMSG_NXTHDR, CMSG_DATA, sendmsg, sendmsgSync, recvmsg, recvmsgSync } from './msg.js';
 export * from './netdb.js';
 export * from './multicast.js';
+export * from './multiplex.js';
 export type { HasBytes, LengthRef } from './validate.js';

@@ -37,7 +37,8 @@ function namesWithPrefix(prefix: string, exclude: string[] = []): Map<number, st
 }
 
 const families = namesWithPrefix('AF_', ['AF_LOCAL']);
-const errnoNames = namesWithPrefix('E', ['EWOULDBLOCK', 'ENOTSUP']);
+// E* names other than errno's: epoll's flags (EPOLLIN is 1, as EPERM is).
+const errnoNames = namesWithPrefix('E', ['EWOULDBLOCK', 'ENOTSUP', ...Object.keys(c).filter((k) => k.startsWith('EPOLL'))]);
 const msgFlags = namesWithPrefix('MSG_');
 const shutHow = namesWithPrefix('SHUT_');
 const levels = new Map<number, string>([

@@ -169,7 +169,9 @@ function withPorts(lesson: Lesson, ports: string[]): Lesson {
 }
 
 async function compare(files: string[], json: boolean, scenarios: string[], ports: string[], strace: boolean): Promise<number> {
-  const named = files.length === 0 ? bundledLessonFiles(packageRoot).map((f) => loadLesson(f)) : files.map(lessonNamed);
+  const bundled = bundledLessonFiles(packageRoot).map((f) => loadLesson(f));
+  // A bundled lesson for another platform (epoll is Linux's) is left out of the whole run, not failed.
+  const named = files.length === 0 ? bundled.filter((l) => l.platforms === null || l.platforms.includes(process.platform)) : files.map(lessonNamed);
   if (ports.length > 0 && named.length !== 1) fail('--ts goes with exactly one LESSON');
   const lessons = named.map((l) => withPorts(l, ports));
   const useStrace = strace && tools.strace !== null;

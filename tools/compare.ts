@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { diffArrays } from 'diff';
 import { buildC } from './cbuild.js';
-import { LessonError, substitute, type Impl, type Lesson, type Program as LessonProgram, type Scenario, type Step, type Variant } from './lesson.js';
+import { LessonError, TRACEABLE, substitute, type Impl, type Lesson, type Program as LessonProgram, type Scenario, type Step, type Variant } from './lesson.js';
 import { Program, ephemeralPorts, exitText, freePort, holdPort, packageRoot, straceOptions, tools, type Exit } from './run.js';
 import { sleep } from './wait.js';
 
@@ -121,6 +121,7 @@ async function attemptScenario(
           unbuffered: r.c,
           input: opened.has(i.name) ? 'open' : (s.stdin[i.name] ?? Buffer.alloc(0)),
           straceOut: dir === null ? undefined : join(dir, i.name),
+          alsoTraced: lessonProgram(i.name).alsoTraced,
           env: opts.env,
         });
         started.set(i.name, p);
@@ -259,25 +260,70 @@ const isEphemeral = (p: number) => p >= ephemeralPorts[0] && p <= ephemeralPorts
  * recv(sock, buf, 0, MSG_WAITALL) shows `recvfrom(..., 0, MSG_WAITALL, ...) = 0`:
  * with nothing to copy, the kernel's wait ends on the SIGTERM and returns 0 to
  * a process that is already being killed. The TypeScript client has no such line.
+ *
+ * `also` (a role's `trace`) adds the multiplexing calls: the program's
+ * descriptors are numbered wherever such a call names one (select's nfds and
+ * sets, poll's entries, epoll_ctl's target), the time left in a timeout is
+ * `left {…}`, and an epoll instance counts as the program's as programsEpoll
+ * says (the runtime's and the library's own are left out).
  */
-export function normaliseCalls(text: string, port: number, stoppedAt: number | null = null, order: Lesson['syscallOrder'] = 'in-order'): string[] {
+export function normaliseCalls(text: string, port: number, stoppedAt: number | null = null, order: Lesson['syscallOrder'] = 'in-order', also: readonly string[] = []): string[] {
+  const extra = new Set(also);
+  const calls = parseCalls(text)
+    .filter((c) => stoppedAt === null || c.end === undefined || c.end < stoppedAt)
+    .map((c) => /^(\w+)\((.*)\) = (.*)$/.exec(c.text)!)
+    .map(([, name, args, result]) => ({ name, args, result, fd: NO_FD_FIRST.has(name) ? '' : (/^-?\d+/.exec(args)?.[0] ?? '') }));
+  const firstSocket = calls.findIndex((c) => c.name === 'socket');
+  // An epoll instance is the program's only if it was made after the program's
+  // first socket() (node's event loop makes its own at start-up) and a later
+  // call other than close names it (the library's own poller, made when the
+  // first awaited call needs the reactor, is named by no call of the program).
+  const programsEpoll = (i: number) => {
+    if (firstSocket === -1 || i < firstSocket || !/^\d+$/.test(calls[i].result)) return false;
+    for (const c of calls.slice(i + 1)) {
+      if (c.fd === calls[i].result && c.name !== 'close') return true;
+      if (MAKES_FD.has(c.name) && c.result === calls[i].result) return false;
+    }
+    return false;
+  };
   const fds = new Map<string, string>();
+  const mapFd = (n: string) => fds.get(n) ?? n;
+  const mapSets = (t: string) => t.replace(/\[([\d ]*)\]/g, (_, list: string) => `[${list.split(' ').filter(Boolean).map(mapFd).join(' ')}]`);
   let made = 0;
   const out: { fd: number; call: string }[] = [];
-  for (const call of parseCalls(text)) {
-    if (stoppedAt !== null && call.end !== undefined && call.end >= stoppedAt) continue;
-    const m = /^(\w+)\((.*)\) = (.*)$/.exec(call.text)!;
-    const [, name, args, result] = m;
-    const fd = /^-?\d+/.exec(args)?.[0] ?? '';
-    const known = fds.get(fd);
-    // Every network call counts, on any descriptor (one the program never
-    // made keeps its number, so a call the runtime makes on its own stdio
-    // differs from C's); close only for the program's own sockets.
-    if (name === 'close' && known === undefined) continue;
-    let a = known === undefined || name === 'socket' ? args : known + args.slice(fd.length);
+  calls.forEach(({ name, args, result, fd }, i) => {
+    const known = fd === '' ? undefined : fds.get(fd);
+    let a = args;
     let r = result;
+    if (MULTIPLEXING.has(name) && !extra.has(name)) return; // traced for another role only
+    if (extra.has(name)) {
+      // A multiplexing call (the role's `trace`) counts only on the program's own descriptors.
+      if (name.startsWith('epoll_create')) {
+        if (!programsEpoll(i)) return;
+      } else if (name === 'select' || name === 'pselect6') {
+        // nfds is the highest descriptor + 1 in both languages.
+        if (![...a.matchAll(/\[([\d ]*)\]/g)].some((m) => m[1].split(' ').some((n) => fds.has(n)))) return;
+        a = mapSets(a.replace(/^(\d+)/, (n) => (fds.has(String(Number(n) - 1)) ? `${fds.get(String(Number(n) - 1))}+1` : n)));
+        r = mapSets(r);
+      } else if (name === 'poll' || name === 'ppoll') {
+        if (![...a.matchAll(/fd=(\d+)/g)].some((m) => fds.has(m[1]))) return;
+        a = a.replace(/fd=(\d+)/g, (_, n: string) => `fd=${mapFd(n)}`);
+        r = r.replace(/fd=(\d+)/g, (_, n: string) => `fd=${mapFd(n)}`);
+      } else {
+        if (known === undefined) return; // the runtime's epoll instance
+        a = known + a.slice(fd.length);
+        if (name === 'epoll_ctl') a = a.replace(/^(\w+, \w+, )(\d+)/, (_, head: string, n: string) => `${head}${mapFd(n)}`);
+      }
+      r = r.replace(/left \{[^}]*\}/, 'left {…}'); // the time left in a timeout
+    } else {
+      // Every network call counts, on any descriptor (one the program never
+      // made keeps its number, so a call the runtime makes on its own stdio
+      // differs from C's); close only for the program's own sockets.
+      if (name === 'close' && known === undefined) return;
+      if (known !== undefined && name !== 'socket') a = known + args.slice(fd.length);
+    }
     if (name === 'close') fds.delete(fd);
-    if ((name === 'socket' || name === 'accept' || name === 'accept4') && /^\d+$/.test(result)) {
+    if (MAKES_FD.has(name) && /^\d+$/.test(result)) {
       r = `FD${++made}`;
       fds.set(result, r);
     }
@@ -294,12 +340,18 @@ export function normaliseCalls(text: string, port: number, stoppedAt: number | n
     }
     a = a.replace(/htons\((\d+)\)/g, (all, p: string) => (Number(p) === port ? 'htons(PORT)' : isEphemeral(Number(p)) ? 'htons(CLIENT_PORT)' : all));
     a = a.replace(/0x(?:[0-9a-f]+|\.\.\.)/g, '0x…');
-    const own = name === 'socket' ? r : (known ?? '');
+    const own = MAKES_FD.has(name) && !name.startsWith('accept') ? r : (known ?? '');
     out.push({ fd: Number(own.slice(2)) || 0, call: `${name}(${a}) = ${r}` });
-  }
+  });
   if (order === 'per-descriptor') out.sort((x, y) => x.fd - y.fd); // stable: each descriptor's calls keep their order
   return out.map((x) => x.call);
 }
+
+const MULTIPLEXING = new Set<string>(TRACEABLE);
+/** The calls that make a descriptor the program then names. */
+const MAKES_FD = new Set(['socket', 'accept', 'accept4', 'epoll_create', 'epoll_create1']);
+/** The calls whose first argument is not a descriptor (select's is nfds, poll's the array). */
+const NO_FD_FIRST = new Set(['socket', 'epoll_create', 'epoll_create1', 'select', 'pselect6', 'poll', 'ppoll']);
 
 // ---------------------------------------------------------------------------
 // Differences
@@ -418,11 +470,11 @@ interface Measured {
   timedOut: boolean;
 }
 
-function measure(lesson: Lesson, side: InstanceRun, port: number): Measured {
+function measure(lesson: Lesson, variant: Variant, side: InstanceRun, port: number): Measured {
   return {
     stdout: normaliseStdout(side.stdout, lesson, port),
     exit: exitText(side.exit),
-    calls: side.strace === null ? null : normaliseCalls(side.strace, port, side.stoppedAt, lesson.syscallOrder),
+    calls: side.strace === null ? null : normaliseCalls(side.strace, port, side.stoppedAt, lesson.syscallOrder, variant.programs[side.role].alsoTraced),
     timedOut: side.timedOut,
   };
 }
@@ -453,7 +505,7 @@ export async function compareScenario(lesson: Lesson, variant: Variant, s: Scena
   const runs: { pairing: (Impl | null)[]; run: ScenarioRun }[] = [];
   for (const pairing of scenarioPairings(lesson, s)) runs.push({ pairing, run: await runScenario(lesson, variant, s, pairing, opts) });
   const ref = runs[0];
-  const refBy = new Map(ref.run.instances.map((i) => [i.name, measure(lesson, i, ref.run.port)]));
+  const refBy = new Map(ref.run.instances.map((i) => [i.name, measure(lesson, variant, i, ref.run.port)]));
   return runs.map(({ pairing, run }, k) => {
     const where = (p: (Impl | null)[], name: string, what: string) => `${lesson.name} ${s.name} ${variant.name} ${pairingName(lesson, p)}: ${name} ${what}`;
     const instances: InstanceCells[] = [];
@@ -461,7 +513,7 @@ export async function compareScenario(lesson: Lesson, variant: Variant, s: Scena
       const r = refBy.get(i.name);
       if (r === undefined) continue;
       const label = (what: string): [string, string] => [where(ref.pairing, i.name, what), where(pairing, i.name, what)];
-      instances.push({ name: i.name, role: i.role, ...cells(r, measure(lesson, i, run.port), k === 0, label) });
+      instances.push({ name: i.name, role: i.role, ...cells(r, measure(lesson, variant, i, run.port), k === 0, label) });
     }
     return { lesson: lesson.name, scenario: s.name, title: s.title, variant: variant.name, pairing, reference: k === 0, instances, problems: run.problems };
   });
@@ -528,7 +580,7 @@ export function renderNotes(): string {
     tools.stdbuf !== null
       ? 'C programs run under stdbuf -o0, so a program stopped by a signal has printed everything.'
       : "stdbuf not found: the C programs' stdout is fully buffered, and a killed C program's output is lost.",
-    tools.strace !== null ? `Syscalls: strace ${straceOptions('FILE').join(' ')} PROGRAM.` : 'strace not found: syscalls are not compared (n/a); stdout and exit status are.',
+    tools.strace !== null ? `Syscalls: strace ${straceOptions('FILE').join(' ')} PROGRAM (a role's \`trace\` calls added to trace=).` : 'strace not found: syscalls are not compared (n/a); stdout and exit status are.',
   ].join('\n');
 }
 

@@ -31,6 +31,8 @@ export interface Program {
   args: string[];
   ready: Ready;
   stop: Stop;
+  /** Calls traced and compared besides the socket calls (`trace`): the multiplexing calls. */
+  alsoTraced: string[];
 }
 
 export interface Variant {
@@ -93,12 +95,17 @@ export interface Lesson {
    * programs whose threads make calls at the same time, where the order between threads is not the program's.
    */
   syscallOrder: 'in-order' | 'per-descriptor';
+  /** The platforms the lesson runs on (process.platform names), or null for every one. */
+  platforms: string[] | null;
   /** The pairings run, one language per role in `roles` order; the first is all C, the reference. */
   pairings: Impl[][];
   scenarios: Scenario[];
 }
 
 export type Impl = 'c' | 'ts';
+
+/** What a role's `trace` may add to the socket calls: the multiplexing syscalls, as strace names them (glibc makes select(3) as pselect6). */
+export const TRACEABLE = ['select', 'pselect6', 'poll', 'ppoll', 'epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait'] as const;
 
 /** A mistake in a lesson file. */
 export class LessonError extends Error {
@@ -196,7 +203,7 @@ function ready(at: At, v: Json | undefined): Ready {
   return { kind: k, count: at.key(k).integer(o[k], 1) };
 }
 
-const programFields = ['c', 'cflags', 'ts', 'js', 'args', 'ready', 'stop'];
+const programFields = ['c', 'cflags', 'ts', 'js', 'args', 'ready', 'stop', 'trace'];
 
 /** A role's program; `base` is the lesson-level one a variant overrides field by field. */
 function program(at: At, v: Json | undefined, dir: string, base?: Program): Program {
@@ -227,6 +234,7 @@ function program(at: At, v: Json | undefined, dir: string, base?: Program): Prog
     args: o.args !== undefined ? at.key('args').strings(o.args) : (base?.args ?? []),
     ready: o.ready !== undefined ? ready(at.key('ready'), o.ready) : (base?.ready ?? { kind: 'none' }),
     stop: o.stop !== undefined ? at.key('stop').oneOf(o.stop, ['exit', 'idle'] as const) : (base?.stop ?? 'exit'),
+    alsoTraced: o.trace !== undefined ? at.key('trace').array(o.trace).map((x, i) => at.key('trace').index(i).oneOf(x, TRACEABLE)) : (base?.alsoTraced ?? []),
   };
 }
 
@@ -343,7 +351,7 @@ export function loadLesson(path: string): Lesson {
     throw new LessonError(`${label}: ${(e as Error).message}`);
   }
   const at = new At(label, '');
-  const o = at.object(json, ['$schema', 'name', 'title', 'description', 'transport', 'roles', 'variants', 'stdout', 'syscalls', 'pairings', 'scenarios']);
+  const o = at.object(json, ['$schema', 'name', 'title', 'description', 'transport', 'roles', 'variants', 'stdout', 'syscalls', 'platforms', 'pairings', 'scenarios']);
   const rolesAt = at.key('roles');
   const roleDefs = rolesAt.object(o.roles, Object.keys(o.roles ?? {}));
   if (Object.keys(roleDefs).length === 0) rolesAt.fail('must name at least one role');
@@ -417,6 +425,7 @@ export function loadLesson(path: string): Lesson {
     variants,
     stdoutReplace,
     syscallOrder: o.syscalls === undefined ? 'in-order' : at.key('syscalls').oneOf(o.syscalls, ['in-order', 'per-descriptor'] as const),
+    platforms: o.platforms === undefined ? null : at.key('platforms').strings(o.platforms),
     pairings,
     scenarios,
   };

@@ -36,8 +36,8 @@ export const tools = {
 };
 
 /** strace's options: -ttt -T time each call (to tell which calls were still in progress when a program was stopped). */
-export function straceOptions(out: string): string[] {
-  const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${traceFilter}`, '-e', 'signal=none', '-o', out];
+export function straceOptions(out: string, also: readonly string[] = []): string[] {
+  const opts = ['-f', '-qq', '-ttt', '-T', '-e', `trace=${[traceFilter, ...also].join(',')}`, '-e', 'signal=none', '-o', out];
   // Stop the traced program only at the traced calls: node makes thousands of others.
   return seccompBpf() ? ['--seccomp-bpf', ...opts] : opts;
 }
@@ -162,6 +162,8 @@ export interface Launch {
   input: Buffer | 'open';
   /** strace's output file: run under `strace -f` for the traced syscalls. */
   straceOut?: string;
+  /** Syscalls strace traces besides its network class and close (a lesson role's `trace`). */
+  alsoTraced?: readonly string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -222,7 +224,7 @@ export class Program {
     if (launch.unbuffered && tools.stdbuf !== null) argv = [tools.stdbuf, '-o0', ...argv];
     if (launch.straceOut !== undefined) {
       if (tools.strace === null) throw new Error('strace is not available');
-      argv = [tools.strace, ...straceOptions(launch.straceOut), ...argv];
+      argv = [tools.strace, ...straceOptions(launch.straceOut, launch.alsoTraced), ...argv];
     }
     // The program's stdio are pipes, as a shell gives them, not the socketpairs
     // of Node's stdio: 'pipe': on a socket Node's start-up makes getsockname

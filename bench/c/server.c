@@ -1,18 +1,22 @@
 /* The C reference server for each workload. Listens on 127.0.0.1 port 0,
  * prints "port N", serves, then prints {"peak_rss_kb": N} and exits.
  *
- *   server w1|w2|w3|w4 [size=512] [clients=256] [limit=S]
+ *   server w1|w2|w3|w4|w4s|w4p|w4e [size=512] [clients=256] [limit=S]
  *
  * w1: one connection, echoes whatever arrives until the peer closes.
  * w2: one connection, reads until EOF, answers with the byte count (8 bytes).
  * w3: one connection at a time: accept, one echo, close; a connection that
  *     closes without sending ends the run.
  * w4: `clients` connections served together from one epoll loop (what a C
- *     server with many clients on 2 cores would do); ends when all have closed. */
+ *     server with many clients on 2 cores would do); ends when all have closed.
+ * w4s, w4p, w4e: the same load served by a select(), poll() or epoll loop,
+ *     the I/O-model chapter's servers (w4e is w4); each peer makes the same. */
 #include "common.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 
 static int serve_w4(int lfd, size_t size, int clients) {
   int ep = epoll_create1(0);
@@ -58,11 +62,96 @@ static int serve_w4(int lfd, size_t size, int clients) {
   return 0;
 }
 
+/* select(): the set rebuilt before each call, as the chapter's server does. */
+static int serve_w4s(int lfd, size_t size, int clients) {
+  int *fds = malloc(sizeof(int) * (size_t)clients);
+  char *buf = malloc(size);
+  int accepted = 0, open = 0;
+  fd_set rset;
+  while (accepted < clients || open > 0) {
+    FD_ZERO(&rset);
+    int maxfd = -1;
+    if (accepted < clients) {
+      FD_SET(lfd, &rset);
+      maxfd = lfd;
+    }
+    for (int i = 0; i < open; i++) {
+      FD_SET(fds[i], &rset);
+      if (fds[i] > maxfd) maxfd = fds[i];
+    }
+    int n = select(maxfd + 1, &rset, NULL, NULL, NULL);
+    if (n == -1) {
+      if (errno == EINTR) continue;
+      die("select");
+    }
+    if (accepted < clients && FD_ISSET(lfd, &rset)) {
+      int cfd = accept(lfd, NULL, NULL);
+      if (cfd == -1) die("accept");
+      if (cfd >= FD_SETSIZE) die("accept: descriptor past FD_SETSIZE");
+      nodelay(cfd);
+      fds[open++] = cfd; /* not in this call's set: FD_ISSET is 0 for it below */
+      accepted++;
+    }
+    for (int i = 0; i < open; i++) {
+      if (!FD_ISSET(fds[i], &rset)) continue;
+      ssize_t r = recv(fds[i], buf, size, 0);
+      if (r <= 0) {
+        close(fds[i]);
+        fds[i--] = fds[--open];
+        continue;
+      }
+      send_all(fds[i], buf, (size_t)r);
+    }
+  }
+  free(buf);
+  free(fds);
+  return 0;
+}
+
+/* poll(): fds[0] the listener (fd -1 once every client is in), fds[1..] the clients. */
+static int serve_w4p(int lfd, size_t size, int clients) {
+  struct pollfd *fds = calloc((size_t)clients + 1, sizeof(struct pollfd));
+  char *buf = malloc(size);
+  int accepted = 0, nfds = 1;
+  fds[0].fd = lfd;
+  fds[0].events = POLLIN;
+  while (accepted < clients || nfds > 1) {
+    int n = poll(fds, (nfds_t)nfds, -1);
+    if (n == -1) {
+      if (errno == EINTR) continue;
+      die("poll");
+    }
+    if (fds[0].revents & POLLIN) {
+      int cfd = accept(lfd, NULL, NULL);
+      if (cfd == -1) die("accept");
+      nodelay(cfd);
+      fds[nfds].fd = cfd;
+      fds[nfds].events = POLLIN;
+      fds[nfds].revents = 0;
+      nfds++;
+      if (++accepted == clients) fds[0].fd = -1;
+    }
+    for (int i = 1; i < nfds; i++) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t r = recv(fds[i].fd, buf, size, 0);
+      if (r <= 0) {
+        close(fds[i].fd);
+        fds[i--] = fds[--nfds];
+        continue;
+      }
+      send_all(fds[i].fd, buf, (size_t)r);
+    }
+  }
+  free(buf);
+  free(fds);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   g_argc = argc;
   g_argv = argv;
   if (argc < 2) {
-    fprintf(stderr, "usage: server w1|w2|w3|w4 [key=value...]\n");
+    fprintf(stderr, "usage: server w1|w2|w3|w4|w4s|w4p|w4e [key=value...]\n");
     return 2;
   }
   const char *w = argv[1];
@@ -121,8 +210,12 @@ int main(int argc, char **argv) {
       send_all(cfd, buf, (size_t)r);
       close(cfd);
     }
-  } else if (strcmp(w, "w4") == 0) {
+  } else if (strcmp(w, "w4") == 0 || strcmp(w, "w4e") == 0) {
     serve_w4(lfd, size, (int)arg_num("clients", 256));
+  } else if (strcmp(w, "w4s") == 0) {
+    serve_w4s(lfd, size, (int)arg_num("clients", 256));
+  } else if (strcmp(w, "w4p") == 0) {
+    serve_w4p(lfd, size, (int)arg_num("clients", 256));
   } else {
     fprintf(stderr, "server: unknown workload %s\n", w);
     return 2;

@@ -46,7 +46,7 @@ bool HasAddress(const Op& op) {
 enum class What { NotSocket, Listener, Other, Unknown };
 
 What WhatIs(int fd, const Facts& f) {
-  if (f.made) return f.listening ? What::Listener : What::Other;
+  if (f.made) return f.notSocket ? What::NotSocket : f.listening ? What::Listener : What::Other;
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return What::NotSocket;
 #ifdef __linux__

@@ -77,6 +77,14 @@ void NoteSocket(int fd, int domain, int type) {
   FactsTable::Get().Set(fd, f);
 }
 
+void NoteEpoll(int fd, bool nonblocking) {
+  Facts f;
+  f.made = true;
+  f.notSocket = true;
+  f.blocking = nonblocking ? 0 : 1;
+  FactsTable::Get().Set(fd, f);
+}
+
 void NoteAccepted(int listener, int fd, int flags) {
   Facts l = FactsTable::Get().Read(listener);
   if (!l.made) {

@@ -28,6 +28,7 @@ struct Facts {
   // what the dispatcher could infer); 0: the system default.
   uint64_t sndbuf = 0;
   int8_t blocking = -1;     // 1 blocking, 0 O_NONBLOCK, -1 unknown (ask F_GETFL)
+  bool notSocket = false;   // made by epoll_create(2): the program's, but no socket
 };
 
 // The facts known about `fd` (all defaults when none).
@@ -36,6 +37,7 @@ Facts ReadFacts(int fd);
 // Records what a successful call of the library established. Each is called
 // by the one place that makes that call, for the sync twin and the async form.
 void NoteSocket(int fd, int domain, int type);          // socket(2), socketpair(2)
+void NoteEpoll(int fd, bool nonblocking);               // epoll_create(2), epoll_create1(2)
 void NoteAccepted(int listener, int fd, int flags);     // accept(2), accept4(2) flags
 void NoteListen(int fd);                                // listen(2)
 void NoteShutdown(int fd);                              // shutdown(2)

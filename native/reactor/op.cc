@@ -28,8 +28,8 @@ ssize_t DoAccept(int fd, sockaddr* addr, socklen_t* len, int flags, bool useAcce
 void Perform(Op& op) {
   if (op.kind == OpKind::Job) {
     op.job->RunOnPool();
-    op.ret = 0;
-    op.err = 0;
+    op.ret = op.job->Ret();
+    op.err = op.job->Err();
     return;
   }
   if (op.vec) {

@@ -100,6 +100,11 @@ class Reactor {
   // Takes a job (job.h): straight to a pool thread, with no descriptor to track.
   void SubmitJob(Op* op) {
     op->id = NextId();
+    // Interruptible like any call on a pool thread ({ timeout, signal }): a
+    // syscall job (select, poll, epoll_wait) returns EINTR; a C library call
+    // that retries on EINTR just finishes.
+    op->pooled = true;
+    running_[op->id] = op;
     pending_++;
     Pool::Get().Submit(op, mailbox_);
     UpdateRefs();

@@ -120,6 +120,16 @@ const KINDS = {
       ['detached struct', () => detachedStruct(), TypeError] as Bad,
     ],
   },
+  /** A timeout struct or null (NULL: for ever); left out, it is an error. */
+  timeoutMemory: {
+    bad: () => [
+      ...WRONG_TYPES.filter(([l]) => l !== 'null'),
+      T('number', 5),
+      T('ArrayBuffer', new ArrayBuffer(16)),
+      ['detached view', () => detachedView(), TypeError] as Bad,
+      ['detached struct', () => detachedStruct(), TypeError] as Bad,
+    ],
+  },
   /** A socklen_t variable ({ value }). */
   lenRef: { bad: (bound: number): Bad[] => lenRefBad(bound) },
   /** A socklen_t variable or null. */
@@ -161,6 +171,10 @@ interface Spec {
   fn: ((...args: never[]) => unknown) | undefined;
   args: Arg[];
   promise?: boolean;
+  /** What the good arguments give (-1 by default: a bad descriptor). */
+  result?: number;
+  /** The good arguments make a descriptor, closed again. */
+  makesFd?: boolean;
 }
 
 const SPECS: Spec[] = [
@@ -252,12 +266,62 @@ const SPECS: Spec[] = [
   { name: 'inet_network', fn: lib.inet_network, args: [['cp', 'string', () => '1.2.3.4']] },
   { name: 'inet_aton', fn: lib.inet_aton, args: [['cp', 'string', () => '1.2.3.4'], ['inp', 'memory', () => new in_addr()]] },
   { name: 'inet_ntoa', fn: lib.inet_ntoa, args: [['in', 'memory', () => new in_addr()]] },
+  // I/O multiplexing: nfds -1 (EINVAL) and a descriptor -1 reach the kernel and fail at once.
+  ...(['select', 'selectSync', 'pselect', 'pselectSync'] as const).map((name): Spec => ({
+    name,
+    fn: lib[name],
+    promise: !name.endsWith('Sync'),
+    args: [
+      int('nfds', -1),
+      ['readfds', 'optMemory', () => new lib.fd_set()],
+      ['writefds', 'optMemory', () => null],
+      ['exceptfds', 'optMemory', () => null],
+      ['timeout', 'timeoutMemory', () => (name.startsWith('p') ? new lib.timespec() : new lib.timeval())],
+      ...(name.startsWith('p') ? [['sigmask', 'optMemory', () => null] as Arg] : []),
+    ],
+  })),
+  ...(['poll', 'pollSync', 'ppoll', 'ppollSync'] as const).map((name): Spec => ({
+    name,
+    fn: lib[name],
+    promise: !name.endsWith('Sync'),
+    result: 0, // entries with fd -1 are ignored: nothing is ready
+    args: [
+      ['fds', 'memory', () => ignoredPollfds(2)],
+      ['nfds', 'len', () => 2, 2],
+      ...(name.startsWith('pp') ? [['tmo_p', 'timeoutMemory', () => new lib.timespec()] as Arg, ['sigmask', 'optMemory', () => null] as Arg] : [int('timeout', 0)]),
+    ],
+  })),
+  { name: 'epoll_create', fn: lib.epoll_create, args: [int('size', 1)], makesFd: true },
+  { name: 'epoll_create1', fn: lib.epoll_create1, args: [int('flags', 0)], makesFd: true },
+  { name: 'epoll_ctl', fn: lib.epoll_ctl, args: [int('epfd', fd), int('op', 1), int('fd', fd), ['event', 'optMemory', () => (lib.epoll_event ? new lib.epoll_event() : null)]] },
+  ...(['epoll_wait', 'epoll_waitSync', 'epoll_pwait', 'epoll_pwaitSync'] as const).map((name): Spec => ({
+    name,
+    fn: lib[name],
+    promise: !name.endsWith('Sync'),
+    args: [
+      int('epfd', fd),
+      ['events', 'memory', () => lib.array(lib.epoll_event, 2)],
+      int('maxevents', 2),
+      int('timeout', 0),
+      ...(name.includes('pwait') ? [['sigmask', 'optMemory', () => null] as Arg] : []),
+    ],
+  })),
+  ...(['sigemptyset', 'sigfillset'] as const).map((name): Spec => ({ name, fn: lib[name], result: 0, args: [['set', 'memory', () => new lib.sigset_t()]] })),
+  ...(['sigaddset', 'sigdelset', 'sigismember'] as const).map((name): Spec => ({ name, fn: lib[name], result: 0, args: [['set', 'memory', () => new lib.sigset_t()], int('signum', lib.SIGUSR1)] })),
+  { name: 'array', fn: lib.array, args: [['type', 'sizeofOperand', () => lib.pollfd], int('n', 2)] },
 ];
 
 function loopbackInAddr(): in_addr {
   const a = new in_addr();
   a.s_addr = htonl(INADDR_LOOPBACK);
   return a;
+}
+
+/** A pollfd array whose entries poll(2) ignores (fd -1). */
+function ignoredPollfds(n: number) {
+  const fds = lib.array(lib.pollfd, n);
+  for (const p of fds) p.fd = -1;
+  return fds;
 }
 
 function escape(s: string): string {
@@ -280,7 +344,7 @@ describe('argument checks', () => {
   it('every_exported_function_is_covered', () => {
     const covered = new Set(SPECS.map((s) => s.name));
     const functions = Object.entries(lib)
-      .filter(([k, v]) => typeof v === 'function' && !/^[A-Z]/.test(k) && !/^(?:sockaddr|in_addr|in6_addr|timeval|linger|c_int|sockaddr_\w+|iovec|msghdr|cmsghdr|ucred|addrinfo|hostent|ip_mreqn?|ipv6_mreq)$/.test(k))
+      .filter(([k, v]) => typeof v === 'function' && !/^[A-Z]/.test(k) && !/^(?:sockaddr|in_addr|in6_addr|timeval|linger|c_int|sockaddr_\w+|iovec|msghdr|cmsghdr|ucred|addrinfo|hostent|ip_mreqn?|ipv6_mreq|fd_set|pollfd|epoll_event|epoll_data|timespec|sigset_t)$/.test(k))
       .map(([k]) => k);
     // ntohs/ntohl are htons/htonl; trace() takes no C arguments.
     // freeaddrinfo only checks its argument (the list is JS memory).
@@ -288,14 +352,15 @@ describe('argument checks', () => {
     expect(uncovered).toEqual([]);
     expect(lib.ntohs).toBe(lib.htons);
     expect(lib.ntohl).toBe(lib.htonl);
-    // accept4 is Linux's; elsewhere both forms are undefined.
+    // accept4, ppoll and epoll are Linux's; elsewhere they are undefined.
     expect(lib.accept4 === undefined).toBe(process.platform !== 'linux');
+    expect(lib.ppoll === undefined && lib.epoll_wait === undefined).toBe(process.platform !== 'linux');
   });
 
   for (const spec of SPECS) {
     it(`${spec.name}_rejects_bad_arguments_naming_them`, () => {
       if (spec.fn === undefined) {
-        expect(process.platform).not.toBe('linux'); // only accept4 may be missing, and only off Linux
+        expect(process.platform).not.toBe('linux'); // only Linux's calls may be missing, and only off Linux
         return;
       }
       const fn = spec.fn as (...a: unknown[]) => unknown;
@@ -315,11 +380,12 @@ describe('argument checks', () => {
       expect(cases).toBeGreaterThan(5);
       // The good arguments themselves are accepted.
       const r = fn(...spec.args.map(([, , good]) => good()));
-      if (spec.name === 'socket') expect(close(r as number)).toBe(0);
+      if (spec.name === 'socket' || spec.makesFd) expect(close(r as number)).toBe(0);
       if (spec.promise) {
         expect(r).toBeInstanceOf(Promise);
-        return (r as Promise<number>).then((v) => expect(v).toBe(-1));
+        return (r as Promise<number>).then((v) => expect(v).toBe(spec.result ?? -1));
       }
+      if (spec.result !== undefined) expect(r).toBe(spec.result);
       return undefined;
     });
   }

@@ -16,6 +16,8 @@
 // joins) or make close(2) block (SO_LINGER), and fcntl commands that take a
 // pointer or aim signals at other processes, are never used. Sockets are
 // non-blocking, so every call returns at once: a call that does not is a hang.
+// The multiplexing calls wait at most a few milliseconds: their timeouts are
+// built here (never random memory), and none is NULL or -1 (for ever).
 import { openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -363,6 +365,86 @@ const ASYNC_SOCKET_CALLS = {
 };
 if (lib.accept4) ASYNC_SOCKET_CALLS.accept4 = () => [...SYNC_SOCKET_CALLS.accept4Sync(), options()];
 
+// ---------------------------------------------------------------------------
+// I/O multiplexing
+
+const EPFD = lib.epoll_create1 ? lib.epoll_create1(0) : -1; // closed after the run
+const epfdArg = () => (chance(0.6) ? EPFD : fdArg(true));
+const fdSet = () => (sane ? pick([() => new lib.fd_set(), () => null])() : pick([() => new lib.fd_set(), () => null, memory, junk])());
+const nfds = () => (sane ? Math.max(...live()) + 1 : pick([0, 1, Math.max(...live()) + 1, lib.FD_SETSIZE, lib.FD_SETSIZE + 1, -1, 2 ** 31, junk()]));
+const shortTimeval = () => {
+  const t = new lib.timeval();
+  t.tv_usec = below(2000);
+  return t;
+};
+const shortTimespec = () => {
+  const t = new lib.timespec();
+  t.tv_nsec = below(2_000_000);
+  return t;
+};
+// A bad timeout, but never NULL (which waits for ever).
+const badTimeout = () => {
+  for (;;) {
+    const j = junk();
+    if (j !== null && j !== undefined) return j;
+  }
+};
+const shortMs = () => (sane ? pick([0, 1, 2]) : pick([0, 1, 2, 2 ** 31, NaN, 1.5, junk()]));
+const sigmask = () => (sane ? pick([null, new lib.sigset_t()]) : pick([() => null, () => new lib.sigset_t(), memory, junk])());
+const STRUCT_ARRAYS = ['pollfd', ...(lib.epoll_event ? ['epoll_event'] : [])];
+function structArray(type) {
+  if (sane) return lib.array(lib[type], 1 + below(4));
+  return pick([() => lib.array(lib[type], below(5)), () => new lib[type](), memory, junk])();
+}
+function pollfds() {
+  const fds = structArray('pollfd');
+  if (Array.isArray(fds) && 'bytes' in fds) for (const p of fds) {
+    p.fd = chance(0.7) ? pick(live()) : pick([-1, CLOSED, 1_000_000]);
+    p.events = chance(0.8) ? pick([lib.POLLIN, lib.POLLOUT, lib.POLLIN | lib.POLLOUT, 0]) : int32() & 0x7fff;
+  }
+  return fds;
+}
+const countFor = (a) => (Array.isArray(a) ? (sane ? below(a.length + 1) : pick([0, a.length, a.length + 1, -1, 2 ** 32])) : pick([0, 1, -1, junk()]));
+function epollEvent() {
+  const ev = new lib.epoll_event();
+  ev.events = pick([lib.EPOLLIN, lib.EPOLLOUT, lib.EPOLLIN | lib.EPOLLET, lib.EPOLLIN | lib.EPOLLONESHOT, int32() >>> 0]);
+  ev.data.u64 = BigInt(int32() >>> 0);
+  return ev;
+}
+const sigset = () => (sane ? new lib.sigset_t() : pick([() => new lib.sigset_t(), memory, junk])());
+const signum = () => (sane ? pick([lib.SIGUSR1, lib.SIGINT, lib.SIGTERM, 0]) : pick([0, 1, 64, 65, -1, int32(), junk()]));
+
+Object.assign(SYNC_SOCKET_CALLS, {
+  selectSync: () => [nfds(), fdSet(), fdSet(), fdSet(), (!sane && chance(0.1) ? badTimeout() : shortTimeval())],
+  pselectSync: () => [nfds(), fdSet(), fdSet(), fdSet(), (!sane && chance(0.1) ? badTimeout() : shortTimespec()), sigmask()],
+  pollSync: () => { const f = pollfds(); return [f, countFor(f), shortMs()]; },
+  sigemptyset: () => [sigset()],
+  sigfillset: () => [sigset()],
+  sigaddset: () => [sigset(), signum()],
+  sigdelset: () => [sigset(), signum()],
+  sigismember: () => [sigset(), signum()],
+});
+Object.assign(ASYNC_SOCKET_CALLS, {
+  select: () => [...SYNC_SOCKET_CALLS.selectSync(), options()],
+  pselect: () => [...SYNC_SOCKET_CALLS.pselectSync(), options()],
+  poll: () => [...SYNC_SOCKET_CALLS.pollSync(), options()],
+});
+if (lib.ppollSync) {
+  Object.assign(SYNC_SOCKET_CALLS, {
+    ppollSync: () => { const f = pollfds(); return [f, countFor(f), (!sane && chance(0.1) ? badTimeout() : shortTimespec()), sigmask()]; },
+    epoll_create: () => [pick([1, 0, -1, 100, junkOr(0.3, int32)])],
+    epoll_create1: () => [pick([0, lib.EPOLL_CLOEXEC, -1, junkOr(0.3, int32)])],
+    epoll_ctl: () => [epfdArg(), pick([lib.EPOLL_CTL_ADD, lib.EPOLL_CTL_MOD, lib.EPOLL_CTL_DEL, int32()]), fdArg(true), sane ? epollEvent() : pick([epollEvent, () => null, memory, junk])()],
+    epoll_waitSync: () => { const e = structArray('epoll_event'); return [epfdArg(), e, countFor(e), shortMs()]; },
+    epoll_pwaitSync: () => { const e = structArray('epoll_event'); return [epfdArg(), e, countFor(e), shortMs(), sigmask()]; },
+  });
+  Object.assign(ASYNC_SOCKET_CALLS, {
+    ppoll: () => [...SYNC_SOCKET_CALLS.ppollSync(), options()],
+    epoll_wait: () => [...SYNC_SOCKET_CALLS.epoll_waitSync(), options()],
+    epoll_pwait: () => [...SYNC_SOCKET_CALLS.epoll_pwaitSync(), options()],
+  });
+}
+
 const anyNumber = () => pick([0, 1, -1, 0xffff, 0x10000, 2 ** 32 - 1, 2 ** 32, int32(), NaN, Infinity, 1.5, -0, 2 ** 53]);
 const OTHER_CALLS = {
   strerror: [() => [junkOr(0.3, anyNumber)], (r) => typeof r === 'string'],
@@ -381,6 +463,11 @@ const OTHER_CALLS = {
   sizeof: [() => [pick([anyStruct, anyView, () => lib[pick(STRUCTS)], junk])()], (r) => Number.isInteger(r) && r >= 0],
   socklen_t: [() => (chance(0.1) ? [] : [junkOr(0.3, anyNumber)]), (r) => r !== null && typeof r === 'object' && Number.isInteger(r.value)],
   trace: [() => [pick([true, false, false, undefined, junk()])], (r) => r === undefined],
+  array: [() => [pick([() => lib[pick([...STRUCT_ARRAYS, ...STRUCTS])], junk])(), junkOr(0.3, () => pick([0, 1, 8, -1, 2 ** 31]))], (r) => Array.isArray(r) && ArrayBuffer.isView(r.bytes)],
+  FD_ZERO: [() => [fdSet()], (r) => r === undefined],
+  FD_SET: [() => [junkOr(0.2, () => pick([0, 5, lib.FD_SETSIZE - 1, lib.FD_SETSIZE, -1])), fdSet()], (r) => r === undefined],
+  FD_CLR: [() => [junkOr(0.2, () => pick([0, 5, lib.FD_SETSIZE - 1, lib.FD_SETSIZE, -1])), fdSet()], (r) => r === undefined],
+  FD_ISSET: [() => [junkOr(0.2, () => pick([0, 5, lib.FD_SETSIZE - 1, lib.FD_SETSIZE, -1])), fdSet()], (r) => r === 0 || r === 1],
 };
 
 // ---------------------------------------------------------------------------
@@ -536,7 +623,7 @@ function checkResult(r, async) {
 /** Closes a descriptor a call created (accept, socket, F_DUPFD), so none leaks. */
 function release(name, args, r) {
   if (name === 'socketpair' && r === 0) for (const f of args[3]) lib.close(f);
-  const makesFd = name === 'socket' || name.startsWith('accept') || (name === 'fcntl' && (args[1] === C.F_DUPFD || args[1] === C.F_DUPFD_CLOEXEC));
+  const makesFd = name === 'socket' || name.startsWith('epoll_create') || name.startsWith('accept') || (name === 'fcntl' && (args[1] === C.F_DUPFD || args[1] === C.F_DUPFD_CLOEXEC));
   if (makesFd && r >= 0) lib.close(r);
 }
 /** Keeps the fixtures non-blocking, and notes the ones the fuzz closed. */
@@ -680,6 +767,7 @@ try {
 }
 lib.trace(false);
 teardown();
+if (EPFD !== -1) lib.close(EPFD);
 // Completions of calls that were inside their syscall when a close came.
 for (let i = 0; i < 100 && (addon.reactorStats().pending > 0 || addon.reactorStats().waiting > 0); i++) await new Promise((r) => setTimeout(r, 10));
 

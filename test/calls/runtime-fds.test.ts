@@ -27,6 +27,10 @@ const calls = [];
 for (const [fd, link] of owned) {
   const r = [s.close(fd), s.errno, s.fcntl(fd, s.F_SETFL, s.O_NONBLOCK), s.errno, s.shutdown(fd, s.SHUT_RDWR), s.errno];
   r.push(await s.recv(fd, Buffer.alloc(1), 1, 0), s.errno);
+  // epoll on the loop's own instance would take its events or change its set.
+  r.push(s.epoll_ctl(fd, s.EPOLL_CTL_ADD, 0, new s.epoll_event()), s.errno);
+  r.push(s.epoll_waitSync(fd, s.array(s.epoll_event, 1), 1, 0), s.errno);
+  r.push(await s.epoll_wait(fd, s.array(s.epoll_event, 1), 1, 0), s.errno);
   calls.push({ fd, link, r });
 }
 // The loop still runs: a timer fires, an async call completes.
@@ -34,7 +38,9 @@ await new Promise((r) => setTimeout(r, 10));
 const made = s.socket(s.AF_INET, s.SOCK_STREAM, 0);
 const madeClose = s.close(made);
 const inherited = s.close(3); // a socket the parent passed (stdio[3])
-console.log(JSON.stringify({ calls, madeClose, inherited }));
+// An epoll instance the program made, close-on-exec like the runtime's, is the program's.
+const epClose = s.close(s.epoll_create1(s.EPOLL_CLOEXEC));
+console.log(JSON.stringify({ calls, madeClose, inherited, epClose }));
 `;
 
 it('calls_on_the_runtimes_own_descriptors_fail_with_ebadf_and_the_process_lives', () => {
@@ -46,12 +52,13 @@ it('calls_on_the_runtimes_own_descriptors_fail_with_ebadf_and_the_process_lives'
     expect(child.signal).toBeNull();
     expect(child.status, child.stderr).toBe(0);
     expect(child.stdout).toMatch(/^\{/);
-    const out = JSON.parse(child.stdout) as { calls: { fd: number; link: string; r: number[] }[]; madeClose: number; inherited: number };
+    const out = JSON.parse(child.stdout) as { calls: { fd: number; link: string; r: number[] }[]; madeClose: number; inherited: number; epClose: number };
+    expect(out.epClose).toBe(0);
     // Node's epoll instance, its eventfd and its signal pipe, at least.
     expect(out.calls.some((c) => c.link === "anon_inode:[eventpoll]"), JSON.stringify(out)).toBe(true);
     expect(out.calls.some((c) => c.link.startsWith('pipe:'))).toBe(true);
     for (const c of out.calls) {
-      expect(c.r, `${c.fd} ${c.link}`).toEqual([-1, EBADF, -1, EBADF, -1, EBADF, -1, EBADF]);
+      expect(c.r, `${c.fd} ${c.link}`).toEqual([-1, EBADF, -1, EBADF, -1, EBADF, -1, EBADF, -1, EBADF, -1, EBADF, -1, EBADF]);
     }
     // Said once, naming a descriptor and why.
     const warnings = child.stderr.split('\n').filter((l) => l.includes('belongs to the Node.js runtime'));

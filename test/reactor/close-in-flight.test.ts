@@ -34,6 +34,14 @@ import {
   socket,
   socklen_t,
   timeval,
+  selectSync,
+  fd_set,
+  FD_SET,
+  epoll_create1,
+  epoll_ctl,
+  epoll_event,
+  EPOLLIN,
+  EPOLL_CTL_ADD,
 } from '../../src/index.js';
 import { addon } from '../../src/addon.js';
 import { connectedPair, listenLoopback, ok } from '../support/sockets.js';
@@ -303,6 +311,8 @@ describe('close of a descriptor a pool thread is inside a syscall on', () => {
       ['getsockname', () => getsockname(fd, new sockaddr_in(), socklen_t(sizeof(sockaddr_in)))],
       ['shutdown', () => shutdown(fd, SHUT_RDWR)],
       ['setsockopt', () => setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, new timeval(), sizeof(timeval))],
+      ['selectSync', () => selectSync(fd + 1, readSet(fd), null, null, new timeval())],
+      ...(epoll_create1 ? [['epoll_ctl', () => epollAdd(fd)] as [string, () => number]] : []),
     ];
     for (const [name, call] of calls) {
       expect([name, call(), errno]).toEqual([name, -1, EBADF]);
@@ -313,3 +323,22 @@ describe('close of a descriptor a pool thread is inside a syscall on', () => {
     expect(errno).toBe(EBADF);
   });
 });
+
+/** An fd_set holding `fd`. */
+function readSet(fd: number): fd_set {
+  const set = new fd_set();
+  FD_SET(fd, set);
+  return set;
+}
+
+/** epoll_ctl(EPOLL_CTL_ADD) of `fd` to a new epoll instance, which is closed again. */
+function epollAdd(fd: number): number {
+  const ep = epoll_create1!(0);
+  const ev = new epoll_event();
+  ev.events = EPOLLIN!;
+  const r = epoll_ctl!(ep, EPOLL_CTL_ADD!, fd, ev);
+  const saved = errno;
+  close(ep);
+  expect(errno).toBe(saved);
+  return r;
+}

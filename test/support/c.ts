@@ -64,4 +64,28 @@ export const C_HEADERS = `#define _GNU_SOURCE\n${[
   'sys/uio.h',
 ]
   .map((h) => `#include <${h}>`)
-  .join('\n')}\n#ifdef __linux__\n#include <linux/sockios.h>\n#endif`;
+  .join('\n')}\n// I/O multiplexing (select, poll, signal masks; epoll on Linux).\n#include <sys/select.h>\n#include <poll.h>\n#include <signal.h>\n#ifdef __linux__\n#include <linux/sockios.h>\n#include <sys/epoll.h>\n#endif`;
+
+/** Runs a C program (`body` inside main, `prelude` before it) whose output lines are `key value`; returns them as a map. */
+export function cMap(body: string, prelude = ''): Map<string, string> {
+  const out = runC(`${C_HEADERS}\n${prelude}\nint main(void) {\n${body}\n  return 0;\n}\n`);
+  return new Map(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const i = l.indexOf(' ');
+        return [l.slice(0, i), l.slice(i + 1)] as [string, string];
+      }),
+  );
+}
+
+/** A C function for cMap's prelude: `dump("name", &x, sizeof(x))` prints `name` and the bytes in hex. */
+export const C_DUMP = `static void dump(const char *name, const void *p, size_t n) {
+  printf("%s", name);
+  for (size_t i = 0; i < n; i++) printf(" %02x", ((const unsigned char *)p)[i]);
+  printf("\\n");
+}`;
+
+/** Bytes in hex, as C_DUMP prints them. */
+export const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');

@@ -4,7 +4,11 @@ import { runScenario, type Impl, type InstanceRun, type RunOptions } from '../..
 import { bundledLesson, bundledLessonFiles, loadLesson, type Lesson } from '../../tools/lesson.js';
 import { packageRoot } from '../../tools/run.js';
 
-export const bundledLessons = (): Lesson[] => bundledLessonFiles(packageRoot).map((f) => loadLesson(f));
+/** The bundled lessons this platform runs (the epoll lesson is Linux's). */
+export const bundledLessons = (): Lesson[] =>
+  bundledLessonFiles(packageRoot)
+    .map((f) => loadLesson(f))
+    .filter((l) => l.platforms === null || l.platforms.includes(process.platform));
 
 export const echoLesson = (): Lesson => bundledLesson(packageRoot, 'echo')!;
 

@@ -156,6 +156,53 @@ describe('normalisation and differences', () => {
     expect(normaliseCalls(text, 0)[3]).toBe('recvfrom(FD3, "b", 9, 0, NULL, NULL) = 1');
   });
 
+  it('multiplexing_calls_name_the_programs_descriptors_wherever_they_appear', () => {
+    // strace of a C server and of its port: node's own epoll instance (before the first
+    // socket), the library's poller (made and named by no later call but close), and libuv's
+    // calls on other descriptors are not the program's.
+    const c = [
+      'socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3',
+      'pselect6(4, [3], NULL, NULL, NULL, NULL) = 1 (in [3])',
+      'accept(3, NULL, NULL) = 4',
+      'pselect6(5, [3 4], NULL, NULL, {tv_sec=4, tv_nsec=5}, NULL) = 1 (in [4], left {tv_sec=3, tv_nsec=999})',
+      'poll([{fd=3, events=POLLIN}, {fd=4, events=POLLIN}], 2, -1) = 1 ([{fd=4, revents=POLLIN}])',
+      'epoll_create1(0) = 5',
+      'epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN, data={u32=1, u64=1}}) = 0',
+      'epoll_wait(5, [{events=EPOLLIN, data={u32=1, u64=1}}], 64, -1) = 1',
+    ];
+    const ts = [
+      'epoll_create1(EPOLL_CLOEXEC) = 3',
+      'epoll_pwait(3, [], 1024, 0, NULL, 8) = 0',
+      'socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 18',
+      'epoll_create1(EPOLL_CLOEXEC) = 19',
+      'pselect6(19, [18], NULL, NULL, NULL, NULL) = 1 (in [18])',
+      'accept(18, NULL, NULL) = 20',
+      'pselect6(21, [18 20], NULL, NULL, {tv_sec=4, tv_nsec=5}, NULL) = 1 (in [20], left {tv_sec=3, tv_nsec=871})',
+      'poll([{fd=18, events=POLLIN}, {fd=20, events=POLLIN}], 2, -1) = 1 ([{fd=20, revents=POLLIN}])',
+      'poll([{fd=7, events=POLLIN}], 1, 0) = 0',
+      'epoll_create1(0) = 22',
+      'epoll_ctl(3, EPOLL_CTL_ADD, 22, {events=EPOLLIN, data={u32=22, u64=22}}) = 0',
+      'epoll_ctl(22, EPOLL_CTL_ADD, 20, {events=EPOLLIN, data={u32=1, u64=1}}) = 0',
+      'epoll_wait(22, [{events=EPOLLIN, data={u32=1, u64=1}}], 64, -1) = 1',
+      'close(19) = 0',
+    ];
+    const also = ['select', 'pselect6', 'poll', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait'];
+    const want = [
+      'socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = FD1',
+      'pselect6(FD1+1, [FD1], NULL, NULL, NULL, NULL) = 1 (in [FD1])',
+      'accept(FD1, NULL, NULL) = FD2',
+      'pselect6(FD2+1, [FD1 FD2], NULL, NULL, {tv_sec=4, tv_nsec=5}, NULL) = 1 (in [FD2], left {…})',
+      'poll([{fd=FD1, events=POLLIN}, {fd=FD2, events=POLLIN}], 2, -1) = 1 ([{fd=FD2, revents=POLLIN}])',
+      'epoll_create1(0) = FD3',
+      'epoll_ctl(FD3, EPOLL_CTL_ADD, FD2, {events=EPOLLIN, data={u32=1, u64=1}}) = 0',
+      'epoll_wait(FD3, [{events=EPOLLIN, data={u32=1, u64=1}}], 64, -1) = 1',
+    ];
+    expect(normaliseCalls(c.join('\n'), 0, null, 'in-order', also)).toEqual(want);
+    expect(normaliseCalls(ts.join('\n'), 0, null, 'in-order', also)).toEqual(want);
+    // Without the lesson's trace, the same lines give only the socket calls.
+    expect(normaliseCalls(ts.join('\n'), 0)).toEqual(['socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = FD1', 'accept(FD1, NULL, NULL) = FD2']);
+  });
+
   it('a_changed_line_is_shown_as_a_unified_diff', async () => {
     const run = await runEcho('refused', [null, 'c'], false, { strace: false });
     const lines = run.client!.stdout.toString('latin1').split('\n');

@@ -90,6 +90,14 @@ describe('mistakes are named by file and field', () => {
   it('a_step_with_two_actions', () => fails({ ...pair, scenarios: [{ name: 'x', steps: [{ start: 'server', stop: 'server' }] }] }, /steps\[0\]\.stop: does not go with 'start'/));
   it('a_bad_ready', () => fails({ ...pair, roles: { ...pair.roles, server: { ...pair.roles.server, ready: 'up' } } }, /roles\.server\.ready: must be an object, got string "up"/));
   it('a_bad_signal', () => fails({ ...pair, scenarios: [{ name: 'x', steps: [{ stop: 'server', signal: 'TERM' }] }] }, /steps\[0\]\.signal: must be one of 'SIGTERM'/));
+  it('a_trace_of_a_call_that_is_not_a_multiplexing_call', () =>
+    fails({ ...pair, roles: { ...pair.roles, server: { ...pair.roles.server, trace: ['select', 'read'] } } }, /roles\.server\.trace\[1\]: must be one of 'select'/));
+  it('a_trace_and_platforms_load', () => {
+    const l = loadLesson(write({ ...pair, platforms: ['linux'], roles: { ...pair.roles, server: { ...pair.roles.server, trace: ['poll', 'ppoll'] } } }));
+    expect(l.platforms).toEqual(['linux']);
+    expect(l.variants[0].programs.server.alsoTraced).toEqual(['poll', 'ppoll']);
+    expect(l.variants[0].programs.client.alsoTraced).toEqual([]);
+  });
   it('a_scenario_twice', () => fails({ ...pair, scenarios: [{ name: 'x' }, { name: 'x' }] }, /scenarios\[1\]\.name: scenario 'x' twice/));
   it('stdin_for_an_instance_not_run', () => fails({ ...pair, scenarios: [{ name: 'x', run: ['client'], stdin: { server: 'a' } }] }, /scenarios\[0\]\.stdin\.server: unknown field/));
   it('not_json', () => {

@@ -26,7 +26,7 @@ import {
   timeval,
 } from '../../src/index.js';
 import { addon } from '../../src/addon.js';
-import { C_HEADERS, compilesC, runC } from '../support/c.js';
+import { C_DUMP, C_HEADERS, cMap, compilesC, hex } from '../support/c.js';
 
 type StructClass = (new (from?: CStruct | ArrayBufferView) => CStruct) & { SIZE: number };
 
@@ -44,27 +44,6 @@ const STRUCTS: Array<[string, StructClass | typeof c_int]> = [
   ['int', c_int],
 ];
 
-/** Runs a C program whose output lines are `key value`; returns them as a map. */
-function cMap(body: string, prelude = ''): Map<string, string> {
-  const out = runC(`${C_HEADERS}\n${prelude}\nint main(void) {\n${body}\n  return 0;\n}\n`);
-  return new Map(
-    out
-      .trim()
-      .split('\n')
-      .map((l) => {
-        const i = l.indexOf(' ');
-        return [l.slice(0, i), l.slice(i + 1)] as [string, string];
-      }),
-  );
-}
-
-const C_DUMP = `static void dump(const char *name, const void *p, size_t n) {
-  printf("%s", name);
-  for (size_t i = 0; i < n; i++) printf(" %02x", ((const unsigned char *)p)[i]);
-  printf("\\n");
-}`;
-
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 
 describe('struct layout', () => {
   it('sizeof_equals_c_sizeof', () => {
