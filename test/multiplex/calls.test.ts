@@ -2,7 +2,7 @@
 // loopback: readiness reported as C's calls report it, the sets and arrays
 // rewritten as the kernel rewrites them, C's results and errno for the error
 // cases (from a C program making the same calls).
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AF_INET,
   SOCK_STREAM,
@@ -51,7 +51,10 @@ import {
   timespec,
   timeval,
 } from '../../src/index.js';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { C_HEADERS, runC } from '../support/c.js';
 import { closedAfterEach } from '../support/sockets.js';
 import { sleep } from '../support/kernel.js';
@@ -205,9 +208,29 @@ describe.runIf(linux)('epoll', () => {
 
 describe('signals', () => {
   // A signal from another process while the call blocks the thread.
-  function signalSoon(signal: string, ms: number) {
-    return spawn('sh', ['-c', `sleep ${ms / 1000}; kill -${signal} ${process.pid}`], { stdio: 'ignore' });
+  // Sent to this thread (tgkill), not to the process: a process-directed
+  // signal may be taken by another thread, and the call would not be interrupted.
+  let tgkill = '';
+  const dir = mkdtempSync(join(tmpdir(), 'posix-sockets-tgkill-'));
+  beforeAll(() => {
+    tgkill = join(dir, 'tgkill');
+    writeFileSync(
+      `${tgkill}.c`,
+      '#define _GNU_SOURCE\n#include <stdlib.h>\n#include <sys/syscall.h>\n#include <unistd.h>\n' +
+        'int main(int argc, char **argv) { usleep(atoi(argv[3]) * 1000); return syscall(SYS_tgkill, atoi(argv[1]), atoi(argv[1]), atoi(argv[2])) == 0 ? 0 : 1; }\n',
+    );
+    execFileSync('cc', ['-o', tgkill, `${tgkill}.c`]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  function signalSoon(signal: number, ms: number) {
+    return spawn(tgkill, [String(process.pid), String(signal), String(ms)], { stdio: 'ignore' });
   }
+  // Bounded: a call the signal failed to interrupt fails the test instead of hanging it.
+  const fiveSeconds = () => {
+    const tv = new timeval();
+    tv.tv_sec = 5;
+    return tv;
+  };
 
   it('a_signal_ends_a_blocked_select_with_EINTR_unless_pselect_masks_it', async () => {
     const seen: string[] = [];
@@ -215,9 +238,9 @@ describe('signals', () => {
     process.on('SIGUSR2', onSignal);
     try {
       const p = await pair();
-      let child = signalSoon('USR2', 50);
+      let child = signalSoon(SIGUSR2, 50);
       const r = setOf(p.server);
-      expect(selectSync(p.server + 1, r, null, null, null)).toBe(-1);
+      expect(selectSync(p.server + 1, r, null, null, fiveSeconds())).toBe(-1);
       expect(errno).toBe(EINTR);
       await new Promise((resolve) => child.on('exit', resolve));
       await sleep(20);
@@ -229,7 +252,7 @@ describe('signals', () => {
       sigaddset(mask, SIGCHLD); // the signalling child's exit
       const ts = new timespec();
       ts.tv_nsec = 300_000_000;
-      child = signalSoon('USR2', 50);
+      child = signalSoon(SIGUSR2, 50);
       FD_SET(p.server, r);
       const masked = pselectSync(p.server + 1, r, null, null, ts, mask);
       expect([masked, masked === -1 ? errno : 0]).toEqual([0, 0]);
@@ -237,11 +260,11 @@ describe('signals', () => {
       await sleep(20);
       expect(seen).toEqual(['SIGUSR2', 'SIGUSR2']);
       // And poll, like select, is never restarted.
-      child = signalSoon('USR2', 50);
+      child = signalSoon(SIGUSR2, 50);
       const one = new pollfd();
       one.fd = p.server;
       one.events = POLLIN;
-      expect(pollSync(one, 1, -1)).toBe(-1);
+      expect(pollSync(one, 1, 5000)).toBe(-1);
       expect(errno).toBe(EINTR);
       await new Promise((resolve) => child.on('exit', resolve));
     } finally {
