@@ -4,7 +4,7 @@
 // errno; programming errors throw TypeError/RangeError naming the argument.
 import { endianness } from 'node:os';
 import { addon } from './addon.js';
-import { queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions, type CallPromise } from './call.js';
 import { CStruct, field, layoutOf } from './structs.js';
 import { errno } from './errno.js';
 import * as t from './trace.js';

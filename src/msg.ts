@@ -2,7 +2,7 @@
 // macros for its control buffer, evaluated by the C library (the addon), so
 // that alignment and the end-of-buffer checks are the platform's own.
 import { addon } from './addon.js';
-import { queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions, type CallPromise } from './call.js';
 import { iovec, iovecArgs } from './io.js';
 import { CStruct, field, layoutOf } from './structs.js';
 import * as v from './validate.js';

@@ -11,7 +11,7 @@
 // and is made at once. Results and errno are C's.
 import { addon } from './addon.js';
 import { FD_SETSIZE } from './constant-names.js';
-import { queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
+import { queue, withErrno, type BlockingOptions, type CallPromise } from './call.js';
 import { CStruct, type timeval } from './structs.js';
 import * as v from './validate.js';
 

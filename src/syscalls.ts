@@ -9,7 +9,7 @@
 // *Sync twin that makes the identical syscall on the calling thread, blocking.
 import { addon, OUTLEN_SLOT } from './addon.js';
 import { errno } from './errno.js';
-import { lastCall, queue, withErrno, type BlockingOptions, type CallPromise } from './dispatch.js';
+import { lastCall, queue, withErrno, type BlockingOptions, type CallPromise } from './call.js';
 import type { Platform } from './constant-names.js';
 import * as v from './validate.js';
 import type { HasBytes, LengthRef } from './validate.js';
