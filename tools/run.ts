@@ -176,27 +176,30 @@ export interface Exit {
 export const exitText = (e: Exit) => (e.code !== null ? String(e.code) : (e.signal ?? '?'));
 
 /**
- * A pipe between this process and a program: a FIFO in a fresh directory,
+ * Pipes between this process and a program, one per end given: FIFOs in a fresh directory,
  * opened at both ends and unlinked at once (Node has no pipe(2)). The
  * program's end is blocking, as a shell's pipe is; ours is read or written
  * through a net.Socket, which takes a pipe's descriptor.
  */
-function pipe(programEnd: 'in' | 'out'): { childFd: number; stream: Socket } {
+function pipes(programEnds: ('in' | 'out')[]): { childFd: number; stream: Socket }[] {
   const dir = mkdtempSync(join(tmpdir(), 'posix-sockets-pipe-'));
-  const path = join(dir, 'fifo');
+  const paths = programEnds.map((_, i) => join(dir, `fifo${i}`));
   try {
-    const made = spawnSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+    // One mkfifo for all of a program's pipes: a process started per program, not per pipe.
+    const made = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
     if (made.status !== 0) throw new Error('mkfifo failed: cannot give the program a pipe');
     const { O_RDONLY, O_WRONLY } = fsConstants;
-    // The read end first, non-blocking, so that opening the write end does not wait.
-    const readFd = openSync(path, O_RDONLY | fsConstants.O_NONBLOCK);
-    const writeFd = openSync(path, O_WRONLY);
-    if (programEnd === 'in') {
-      // The program reads: its end must block, as a shell's pipe does.
-      fcntl(readFd, F_SETFL, fcntl(readFd, F_GETFL, 0) & ~O_NONBLOCK);
-      return { childFd: readFd, stream: new Socket({ fd: writeFd, readable: false, writable: true }) };
-    }
-    return { childFd: writeFd, stream: new Socket({ fd: readFd, readable: true, writable: false }) };
+    return programEnds.map((programEnd, i) => {
+      // The read end first, non-blocking, so that opening the write end does not wait.
+      const readFd = openSync(paths[i], O_RDONLY | fsConstants.O_NONBLOCK);
+      const writeFd = openSync(paths[i], O_WRONLY);
+      if (programEnd === 'in') {
+        // The program reads: its end must block, as a shell's pipe does.
+        fcntl(readFd, F_SETFL, fcntl(readFd, F_GETFL, 0) & ~O_NONBLOCK);
+        return { childFd: readFd, stream: new Socket({ fd: writeFd, readable: false, writable: true }) };
+      }
+      return { childFd: writeFd, stream: new Socket({ fd: readFd, readable: true, writable: false }) };
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -229,7 +232,7 @@ export class Program {
     // The program's stdio are pipes, as a shell gives them, not the socketpairs
     // of Node's stdio: 'pipe': on a socket Node's start-up makes getsockname
     // and getsockopt calls of its own, which strace's network class would show.
-    const [stdin, stdout, stderr] = [pipe('in'), pipe('out'), pipe('out')];
+    const [stdin, stdout, stderr] = pipes(['in', 'out', 'out']);
     try {
       this.child = spawn(argv[0], argv.slice(1), {
         stdio: [stdin.childFd, stdout.childFd, stderr.childFd],
