@@ -77,12 +77,13 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* state = new AddonState();
-  Napi::Int32Array lastCall = Napi::Int32Array::New(env, 2);
+  Napi::Int32Array lastCall = Napi::Int32Array::New(env, kSlots);
   state->lastCallRef = Napi::Persistent(lastCall);
   state->lastCall = lastCall.Data();
   // Freed by the environment's cleanup when the main thread or the worker exits.
   env.SetInstanceData<AddonState>(state);
   exports.Set("lastCall", lastCall);
+  exports.Set("pending", Napi::Number::New(env, kPending));
 
   ExportConstants(env, exports);
   ExportCalls(env, exports);

@@ -17,8 +17,16 @@ namespace posix_sockets {
 class Reactor;
 
 // Slots of AddonState::lastCall (ERRNO_SLOT and OUTLEN_SLOT in src/addon.ts).
-constexpr int kErrnoSlot = 0;   // errno of the last failing sync call
+constexpr int kErrnoSlot = 0;   // errno of the last failing call made at once
 constexpr int kOutLenSlot = 1;  // the socklen_t a call wrote back through its length pointer
+constexpr int kOpIdSlot = 2;    // the id of the async call just queued (kPending returned)
+constexpr int kSlots = 3;
+
+// What an async entry point returns when its call did not complete at once:
+// the call is queued under lastCall[kOpIdSlot] and its callback follows from
+// the event loop. Any other value is the result of a call made at once
+// (errno and the out-length in their slots), and no callback follows.
+constexpr double kPending = -2;
 
 struct AddonState {
   // What the last sync call left besides its result, in an Int32Array shared

@@ -291,8 +291,7 @@ constexpr size_t kNone = SIZE_MAX;
 Value StartOp(const CallbackInfo& info, std::unique_ptr<Op> op, size_t viewIndex,
               size_t addrIndex, size_t callbackIndex) {
   GetCallback(info, callbackIndex);
-  uint32_t id = Start(info.Env(), std::move(op), info, viewIndex, addrIndex, callbackIndex);
-  return Napi::Number::New(info.Env(), id);
+  return Napi::Number::New(info.Env(), Start(info.Env(), std::move(op), info, viewIndex, addrIndex, callbackIndex));
 }
 
 Value AcceptAsync(const CallbackInfo& info, bool useAccept4) {

@@ -129,12 +129,13 @@ Napi::Function GetCallback(const CallbackInfo& info, size_t index) {
   return info[index].As<Napi::Function>();
 }
 
-// A call that cannot wait completes at once, as Start does for such calls.
-Value Completed(const CallbackInfo& info, Napi::Function cb, long ret) {
-  int err = ret == -1 ? errno : 0;
-  cb.Call({Napi::Number::New(info.Env(), static_cast<double>(ret)), Napi::Number::New(info.Env(), err),
-           Napi::Number::New(info.Env(), 0)});
-  return Napi::Number::New(info.Env(), 0);
+// A call that cannot wait completes at once, as Start does for such calls:
+// its result is the return value, errno in lastCall (addon.h), no callback.
+Value Completed(const CallbackInfo& info, long ret) {
+  int32_t* slots = State(info.Env()).lastCall;
+  if (ret == -1) slots[kErrnoSlot] = errno;
+  slots[kOutLenSlot] = 0;
+  return Napi::Number::New(info.Env(), static_cast<double>(ret));
 }
 
 // The caller's memory as it is now (it may have been detached meanwhile).
@@ -358,9 +359,9 @@ Value SelectAsync(const CallbackInfo& info, bool p) {
   Napi::Function cb = GetCallback(info, p ? 6 : 5);
   if (SetHoldsClosed(info.Env(), a.nfds, a.sets)) {
     errno = EBADF;
-    return Completed(info, cb, -1);
+    return Completed(info, -1);
   }
-  if (ZeroTimeout(a.timeout, p)) return Completed(info, cb, DoSelect(a, p));
+  if (ZeroTimeout(a.timeout, p)) return Completed(info, DoSelect(a, p));
   return StartPooled(info, std::make_unique<SelectJob>(info, a, p), cb);
 }
 
@@ -461,7 +462,7 @@ Value PollAsync(const CallbackInfo& info, bool p) {
   PollArgs a = GetPollArgs(info, p);
   Napi::Function cb = GetCallback(info, p ? 4 : 3);
   bool now = p ? ZeroTimeout(a.timespecP, true) : a.timeout == 0;
-  if (now) return Completed(info, cb, DoPoll(a, p));
+  if (now) return Completed(info, DoPoll(a, p));
   return StartPooled(info, std::make_unique<PollJob>(info, a, p), cb);
 }
 
@@ -564,8 +565,8 @@ class WaitJob : public SyscallJob {
 Value EpollWaitAsync(const CallbackInfo& info, bool p) {
   WaitArgs a = GetWaitArgs(info, p);
   Napi::Function cb = GetCallback(info, p ? 5 : 4);
-  if (RefuseCall(info.Env(), a.epfd)) return Completed(info, cb, -1);
-  if (a.timeout == 0) return Completed(info, cb, DoWait(a, p));
+  if (RefuseCall(info.Env(), a.epfd)) return Completed(info, -1);
+  if (a.timeout == 0) return Completed(info, DoWait(a, p));
   return StartPooled(info, std::make_unique<WaitJob>(info, a, p), cb);
 }
 

@@ -43,6 +43,11 @@ export interface HostResult {
 export interface Addon {
   /** What the last sync call left besides its result: `lastCall[ERRNO_SLOT]`, `lastCall[OUTLEN_SLOT]`. */
   lastCall: Int32Array;
+  /**
+   * What an async entry point returns when its call was queued (its callback follows from the
+   * event loop); any other value is the result of a call made at once, with no callback.
+   */
+  pending: number;
   constants: Record<string, number>;
   layout: Record<string, number>;
   in6addr_any: Uint8Array;
@@ -205,5 +210,7 @@ export const addon: Addon = require(addonPath);
 
 /** Slots of `addon.lastCall` (native/addon.h): errno of the last failing sync call… */
 export const ERRNO_SLOT = 0;
-/** …and the socklen_t a call wrote back through its length pointer. */
+/** …the socklen_t a call wrote back through its length pointer… */
 export const OUTLEN_SLOT = 1;
+/** …and the id of the async call just queued (an async entry point returned `addon.pending`). */
+export const OP_ID_SLOT = 2;

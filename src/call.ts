@@ -2,7 +2,7 @@
 // (syscalls.ts, io.ts, msg.ts, netdb.ts): the sync twins' errno, and the
 // Promise of an async call with its {signal, timeout} options. Internal: not
 // re-exported by index.ts.
-import { addon, ERRNO_SLOT, type Callback } from './addon.js';
+import { addon, ERRNO_SLOT, OP_ID_SLOT, OUTLEN_SLOT, type Callback } from './addon.js';
 import { setErrno } from './errno.js';
 import * as v from './validate.js';
 
@@ -59,10 +59,17 @@ export interface CallPromise extends Promise<number> {
   readonly errno: number;
 }
 
-// The class behind CallPromise for a call whose result is not known when it
-// returns; not exported, so that only the calls make one. Its `then` costs two
-// microtask hops more per await than a native Promise's, so a call that
-// succeeded at once (errno untouched) returns a native Promise instead.
+// The class of a CallPromise that failed: its `then` sets errno before each
+// reaction. Not exported, so that only the calls make one.
+//
+// A hooked `then` costs two microtask hops more per await than a native
+// Promise's (await takes a native Promise's reactions directly, and any other
+// object's through its `then`), so a call's promise is native until it fails:
+// - a call that succeeds never needs the hook (errno untouched);
+// - an `await p` made while p is pending resumes in the microtask checkpoint
+//   of p's own completion, right after settle() set errno to p's;
+// - an `await p` made after p failed finds p a Call (settle() gave it this
+//   prototype, so p.constructor is no longer Promise) and goes through the hook.
 class Call extends Promise<number> implements CallPromise {
   declare errno: number;
 
@@ -85,9 +92,11 @@ class Call extends Promise<number> implements CallPromise {
 // 0 until the call fails: an own property is made only then.
 Object.defineProperty(Call.prototype, 'errno', { value: 0, writable: true });
 
+type Settable = Promise<number> & { errno: number };
+
 /** The promise of a call that succeeded inside the call: settled, errno untouched. */
 function succeeded(r: number): CallPromise {
-  const p = Promise.resolve(r) as Promise<number> & { errno: number };
+  const p = Promise.resolve(r) as Settable;
   p.errno = 0;
   return p;
 }
@@ -104,13 +113,27 @@ function capture(resolve: (value: number) => void): void {
   resolveSlot = resolve;
 }
 
-function settle(promise: Call, resolve: (value: number) => void, r: number, err: number): void {
+function settle(promise: Settable, resolve: (value: number) => void, r: number, err: number): void {
   if (r === -1) {
     promise.errno = err;
     setErrno(err);
+    if (!(promise instanceof Call)) Object.setPrototypeOf(promise, Call.prototype);
   }
   resolve(r);
 }
+
+// Runs a call's completion hook (write-backs, tracing).
+function completed(fn: string, onDone: (r: number, err: number, outlen: number) => void, r: number, err: number, outlen: number): void {
+  try {
+    onDone(r, err, outlen);
+  } catch (e) {
+    // The call happened (a descriptor may have been made): its result is
+    // delivered; only the write-back failed (e.g. addrlen frozen meanwhile).
+    process.emitWarning(`${fn}(): ${(e as Error).message}`, 'PosixSocketsWarning');
+  }
+}
+
+const PENDING = addon.pending;
 
 export function queue(
   fn: string,
@@ -125,40 +148,29 @@ export function queue(
     setImmediate(settle, p, resolveSlot, -1, ECANCELED);
     return p;
   }
-  let promise: Call | undefined; // made once start() has returned
-  let resolve: (value: number) => void = resolveSlot;
-  let doneInside = false;
-  let nowR = 0;
-  let nowErr = 0;
+  let promise: Settable; // made once start() has returned
+  let resolve: (value: number) => void;
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
-  const id = start((r, err, outlen) => {
+  // The callback runs only for a queued call, from the event loop.
+  const now = start((r, err, outlen) => {
     if (timer !== undefined) clearTimeout(timer);
     if (onAbort !== undefined) opts!.signal!.removeEventListener('abort', onAbort);
-    if (onDone !== undefined) {
-      try {
-        onDone(r, err, outlen);
-      } catch (e) {
-        // The call happened (a descriptor may have been made): its result is
-        // delivered; only the write-back failed (e.g. addrlen frozen meanwhile).
-        process.emitWarning(`${fn}(): ${(e as Error).message}`, 'PosixSocketsWarning');
-      }
-    }
-    if (promise === undefined) {
-      doneInside = true;
-      nowR = r;
-      nowErr = err;
-    } else {
-      settle(promise, resolve, r, err);
-    }
+    if (onDone !== undefined) completed(fn, onDone, r, err, outlen);
+    settle(promise, resolve, r, err);
   });
-  if (doneInside) {
-    if (nowR !== -1) return succeeded(nowR);
+  if (now !== PENDING) {
+    // Made at once: the result is the return value, errno and the out-length in their slots.
+    const err = now === -1 ? lastCall[ERRNO_SLOT] : 0;
+    if (onDone !== undefined) completed(fn, onDone, now, err, lastCall[OUTLEN_SLOT]);
+    if (now !== -1) return succeeded(now);
     const p = new Call(capture);
-    setImmediate(settle, p, resolveSlot, nowR, nowErr);
+    setImmediate(settle, p, resolveSlot, now, err);
     return p;
   }
-  promise = new Call(capture);
+  const id = lastCall[OP_ID_SLOT] >>> 0;
+  promise = new Promise<number>(capture) as Settable;
+  promise.errno = 0;
   resolve = resolveSlot;
   if (opts === undefined) return promise;
   if (opts.timeout !== undefined) timer = setTimeout(() => addon.cancel(id, EAGAIN), opts.timeout);

@@ -534,9 +534,8 @@ void OwnMemory(Napi::Env env, Op& op, const Napi::CallbackInfo& info, size_t vie
 
 }  // namespace
 
-uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& info,
-               size_t viewIndex, size_t addrIndex, size_t callbackIndex) {
-  Napi::Function cb = info[callbackIndex].As<Napi::Function>();
+double Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& info,
+             size_t viewIndex, size_t addrIndex, size_t callbackIndex) {
   Reactor* r = GetReactor(env, false);
   Plan plan;
   if (RefuseRuntimeFd(env, op->fd)) {  // the Node runtime's own (runtime_fds.h)
@@ -556,20 +555,23 @@ uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& 
       if (op->vec) WriteBackInPlace(*op);
     }
   }
+  int32_t* slots = State(env).lastCall;
   if (plan == Plan::Now) {
-    cb.Call({Napi::Number::New(env, static_cast<double>(op->ret)), Napi::Number::New(env, op->err),
-             Napi::Number::New(env, op->addrLenOut)});
-    return 0;
+    // The result goes back as the call's return value: no call into JS.
+    if (op->ret == -1) slots[kErrnoSlot] = op->err;
+    slots[kOutLenSlot] = static_cast<int32_t>(op->addrLenOut);
+    return static_cast<double>(op->ret);
   }
   r = GetReactor(env, true);
   OwnMemory(env, *op, info, viewIndex, addrIndex);
-  napi_create_reference(env, cb, 1, &op->callback);
+  napi_create_reference(env, info[callbackIndex], 1, &op->callback);
   Op* raw = op.release();
   r->Enqueue(raw, plan);
-  return raw->id;
+  slots[kOpIdSlot] = static_cast<int32_t>(raw->id);
+  return kPending;
 }
 
-uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function callback) {
+double StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function callback) {
   auto op = std::make_unique<Op>();
   op->kind = OpKind::Job;
   op->job = std::move(job);
@@ -577,7 +579,8 @@ uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function callba
   napi_create_reference(env, callback, 1, &op->callback);
   Op* raw = op.release();
   r->SubmitJob(raw);
-  return raw->id;
+  State(env).lastCall[kOpIdSlot] = static_cast<int32_t>(raw->id);
+  return kPending;
 }
 
 int CloseFd(Napi::Env env, int fd) {

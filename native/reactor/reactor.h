@@ -25,14 +25,14 @@
 namespace posix_sockets {
 
 // The entry point for every async call: runs it right away when it cannot
-// block, otherwise queues it. Returns the op id (0 when already completed;
-// the callback has then been called).
-uint32_t Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& info,
+// block and returns its result (errno and out-length in lastCall, addon.h);
+// otherwise queues it and returns kPending, the op id in lastCall[kOpIdSlot].
+double Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& info,
                size_t viewIndex, size_t addrIndex, size_t callbackIndex);
 
 // Runs `job` on a pool thread; callback(0, 0, job->Result()) follows from the
-// event loop. Returns the op id.
-uint32_t StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function callback);
+// event loop. Returns kPending, the op id in lastCall[kOpIdSlot].
+double StartJob(Napi::Env env, std::unique_ptr<Job> job, Napi::Function callback);
 
 // close(2) for a descriptor that may have calls in flight.
 int CloseFd(Napi::Env env, int fd);

@@ -78,6 +78,19 @@ describe('errno after await', () => {
     expect(seen).toEqual([-1, EBADF]);
   });
 
+  it('a_queued_call_awaited_only_after_it_failed_sets_its_own_errno', async () => {
+    // Pending when made (a native Promise then), failed later, awaited after
+    // another failing call changed errno: the await still reads its own.
+    const q = refusedConnect();
+    while (q.errno === 0) await sleep(1);
+    expect(recvSync(-1, buf, 8, 0)).toBe(-1);
+    expect(errno).toBe(EBADF);
+    expect(await q).toBe(-1);
+    expect(errno).toBe(ECONNREFUSED);
+    expect(recvSync(-1, buf, 8, 0)).toBe(-1);
+    expect(await q.then((r) => [r, errno])).toEqual([-1, ECONNREFUSED]);
+  });
+
   it('concurrent_async_functions_each_read_their_own_errno_right_after_their_await', async () => {
     await pair();
     const unconnected = ok(socket(AF_INET, SOCK_STREAM, 0), 'socket'); // unconnected: ENOTCONN
