@@ -210,6 +210,7 @@ class Reactor {
   // (still attached and large enough), with no copy.
   void ReceiveInPlace(Op& op) {
     if (op.kind != OpKind::Recv || op.view == nullptr) return;
+    Napi::HandleScope scope{Napi::Env(env_)};
     Bytes b;
     try {
       b = ReferencedBytes(env_, op.view);
@@ -340,8 +341,11 @@ class Reactor {
   }
 
   // Copies results into JS memory and calls the callback from the event loop.
+  // One handle scope per completion: what it makes is garbage as soon as the
+  // callback returns, so it dies young instead of surviving a batch.
   void Finish(Op* op) {
     jsRuns_++;
+    Napi::HandleScope scope{Napi::Env(env_)};
     if (op->kind == OpKind::Recv && op->ret > 0 && op->ownedBuf) {
       Bytes b = ReferencedBytes(env_, op->view);
       size_t n = std::min({static_cast<size_t>(op->ret), op->len, b.length});
@@ -383,16 +387,17 @@ class Reactor {
     }
   }
 
+  // At most kBatch descriptors per wake-up: the poller's descriptor stays
+  // readable while more are ready, so libuv calls again on its next turn,
+  // after timers and other I/O had theirs.
+  static constexpr int kBatch = 64;
+
   static void OnReady(uv_poll_t* h, int status, int events) {
     auto* self = static_cast<Reactor*>(uv_handle_get_data(AsHandle(h)));
-    Napi::HandleScope scope(Napi::Env(self->env_));
-    Ready ready[64];
-    int n;
-    do {
-      n = self->poller_.Poll(ready, 64);
-      uint64_t polled = self->jsRuns_;
-      for (int i = 0; i < n; i++) self->Service(ready[i].fd, ready[i].read, ready[i].write, polled);
-    } while (n == 64);
+    Ready ready[kBatch];
+    int n = self->poller_.Poll(ready, kBatch);
+    uint64_t polled = self->jsRuns_;
+    for (int i = 0; i < n; i++) self->Service(ready[i].fd, ready[i].read, ready[i].write, polled);
     self->UpdateRefs();
   }
 
@@ -403,7 +408,6 @@ class Reactor {
       std::lock_guard<std::mutex> g(self->mailbox_->m);
       done.swap(self->mailbox_->done);
     }
-    Napi::HandleScope scope(Napi::Env(self->env_));
     for (Op* op : done) {
       self->pending_--;
       if (op->pooled) {
