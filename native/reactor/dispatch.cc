@@ -233,6 +233,14 @@ Plan DecideSend(const Op& op, const Facts& f, bool ready) {
 
 }  // namespace
 
+bool WaitsUnpolled(const Op& op) {
+  if (op.kind != OpKind::Recv || op.vec || op.plainIo) return false;
+  if (op.flags & ~(MSG_PEEK | MSG_TRUNC)) return false;
+  Facts f = ReadFacts(op.fd);
+  return f.made && !f.notSocket && f.type == SOCK_STREAM && !f.listening && f.blocking == 1 &&
+         !f.rcvTimeout && !f.rcvLowat;
+}
+
 bool NeverWaits(const Op& op) {
   return (op.kind != OpKind::Accept && (op.flags & MSG_DONTWAIT)) || NonBlocking(op.fd, ReadFacts(op.fd));
 }

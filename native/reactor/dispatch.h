@@ -33,6 +33,14 @@ enum class Plan {
 // no JS has run since, so the poll(2) that Decide starts with is skipped.
 Plan Decide(const Op& op, bool ready = false);
 
+// Whether a recv may be queued in the poller without the poll(2) Decide starts
+// with, because its socket's readiness is exactly what ends C's wait: a
+// connected stream socket this library made, blocking, with no receive
+// timeout or low-water mark, and plain flags. The poller's watch is armed
+// level-triggered, so data already there is reported at once; the reactor
+// only asks this where the reply is not expected to be there yet (reactor.cc).
+bool WaitsUnpolled(const Op& op);
+
 // MSG_DONTWAIT or a non-blocking descriptor: C's call returns at once, so it
 // is made at once, even while an earlier blocking call in the same direction waits.
 bool NeverWaits(const Op& op);

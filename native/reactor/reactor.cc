@@ -97,6 +97,31 @@ class Reactor {
     return it != fds_.end() && it->second.Busy(reading);
   }
 
+  // The request/reply hint (FdEntry): records what a call on fd just did, and
+  // says whether a recv may skip its poll. Only descriptors with an entry
+  // (a call waited on them) keep a hint; the rest cost one lookup.
+  // A recv starting: whether the hint holds (and it is used up).
+  bool ReplyPending(int fd) {
+    auto it = fds_.find(fd);
+    if (it == fds_.end()) return false;
+    FdEntry& e = it->second;
+    bool pending = e.recvWaited && e.sentSince;
+    e.sentSince = false;
+    return pending;
+  }
+
+  // A send or recv made at once (not from the poller's queue).
+  void NoteMadeAtOnce(const Op& op) {
+    if (op.kind != OpKind::Send && op.kind != OpKind::Recv) return;
+    auto it = fds_.find(op.fd);
+    if (it == fds_.end()) return;
+    if (op.kind == OpKind::Recv) {
+      it->second.recvWaited = false;  // data was there: poll first next time
+    } else if (op.ret > 0) {
+      it->second.sentSince = true;
+    }
+  }
+
   // Takes a job (job.h): straight to a pool thread, with no descriptor to track.
   void SubmitJob(Op* op) {
     op->id = NextId();
@@ -117,6 +142,7 @@ class Reactor {
       Dispatch(op);
     } else {
       FdEntry& e = fds_[op->fd];
+      if (op->kind == OpKind::Recv) e.recvWaited = true;
       (plan == Plan::WaitRead ? e.readers : e.writers).push_back(op);
       waiting_[op->id] = op;
       Arm(op->fd);
@@ -188,6 +214,10 @@ class Reactor {
     std::deque<Op*> readers, writers;  // waiting for readiness, in call order
     int running[2] = {0, 0};           // calls on pool threads, per direction
     unsigned armed = 0;                // directions the poller watches (kWatchRead | kWatchWrite)
+    // The request/reply hint (Start): the last recv here waited, and a send
+    // succeeded since. Then the reply is not there yet, and the next recv
+    // goes to the poller without a poll(2) first.
+    bool recvWaited = false, sentSince = false;
     // Closed by the caller while a call runs on a pool thread: the number is
     // shut down but not yet close(2)d, so it is not reused under that call;
     // every new call on it fails with EBADF; closed when the last one ends.
@@ -333,6 +363,7 @@ class Reactor {
       } else {
         ReceiveInPlace(*op);
         Perform(*op);
+        if (op->kind == OpKind::Send && op->ret > 0) it->second.sentSince = true;
         Finish(op);  // may run JS, which may change fds_
       }
     }
@@ -553,10 +584,13 @@ double Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& in
   } else if (r != nullptr && r->IsBusy(op->fd, IsReader(*op)) && !NeverWaits(*op)) {
     plan = IsReader(*op) ? Plan::WaitRead : Plan::WaitWrite;  // behind the earlier call
   } else {
-    plan = Decide(*op);
+    // A reply not there yet goes straight to the poller (dispatch.h).
+    bool unpolled = r != nullptr && op->kind == OpKind::Recv && r->ReplyPending(op->fd) && WaitsUnpolled(*op);
+    plan = unpolled ? Plan::WaitRead : Decide(*op);
     if (plan == Plan::Now) {
       Perform(*op);  // on the caller's own memory
       if (op->vec) WriteBackInPlace(*op);
+      if (r != nullptr) r->NoteMadeAtOnce(*op);
     }
   }
   int32_t* slots = State(env).lastCall;

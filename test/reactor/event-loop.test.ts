@@ -7,11 +7,13 @@ import {
   EAGAIN,
   EBADF,
   ECONNREFUSED,
+  ECONNRESET,
   ENOPROTOOPT,
   MSG_DONTWAIT,
   MSG_PEEK,
   SOCK_STREAM,
   SOL_SOCKET,
+  SO_LINGER,
   SO_RCVTIMEO,
   accept,
   bind,
@@ -20,6 +22,8 @@ import {
   connect,
   connectSync,
   errno,
+  linger,
+  send,
   recv,
   recvSync,
   sendSync,
@@ -86,6 +90,59 @@ describe('async calls and the event loop', () => {
     expect(sendSync(p.client, 'ping', 4, 0)).toBe(4);
     expect(await receiving).toBe(4);
     expect(buf.toString()).toBe('ping');
+    p.closeAll();
+  });
+});
+
+// After a recv that waited and a send, the next recv goes to the poller with
+// no poll(2) first (the reply is usually not there yet: docs/threading.md).
+// Where the reply is there already, or the peer resets, that recv still
+// returns what C's returns, at once.
+describe('a recv after a send (request and reply)', () => {
+  /** A pair whose server-side recv waited once and then sent: the hint holds for its next recv. */
+  async function afterRequestReply() {
+    const p = await connectedPair();
+    const buf = Buffer.alloc(4);
+    const first = recv(p.server, buf, 4, 0);
+    await sleep(5);
+    expect(sendSync(p.client, 'ping', 4, 0)).toBe(4);
+    expect(await first).toBe(4);
+    expect(await send(p.server, 'pong', 4, 0)).toBe(4);
+    return { p, buf };
+  }
+
+  const within = <T>(ms: number, p: Promise<T>) =>
+    Promise.race([p, sleep(ms).then(() => 'still waiting' as const)]);
+
+  it('a_reply_already_there_is_received_at_once', async () => {
+    const { p, buf } = await afterRequestReply();
+    expect(sendSync(p.client, 'next', 4, 0)).toBe(4);
+    expect(recvSync(p.server, Buffer.alloc(4), 4, MSG_PEEK | MSG_DONTWAIT)).toBe(4); // there before the recv
+    expect(await within(2000, recv(p.server, buf, 4, 0))).toBe(4);
+    expect(buf.toString()).toBe('next');
+    p.closeAll();
+  });
+
+  it('a_reply_that_comes_later_is_received_when_it_comes', async () => {
+    const { p, buf } = await afterRequestReply();
+    const waiting = recv(p.server, buf, 4, 0);
+    expect(await within(50, waiting)).toBe('still waiting');
+    expect(sendSync(p.client, 'late', 4, 0)).toBe(4);
+    expect(await waiting).toBe(4);
+    expect(buf.toString()).toBe('late');
+    p.closeAll();
+  });
+
+  it('a_peer_reset_ends_the_recv_with_econnreset', async () => {
+    const { p, buf } = await afterRequestReply();
+    const waiting = recv(p.server, buf, 4, 0);
+    const l = new linger();
+    l.l_onoff = 1;
+    l.l_linger = 0;
+    expect(setsockopt(p.client, SOL_SOCKET, SO_LINGER, l, sizeof(l))).toBe(0);
+    close(p.client); // RST
+    expect(await within(2000, waiting)).toBe(-1);
+    expect(errno).toBe(ECONNRESET);
     p.closeAll();
   });
 });
