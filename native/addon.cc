@@ -13,38 +13,62 @@ AddonState& State(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
 
 namespace {
 
-bool IsView(const Napi::Value& v) { return v.IsTypedArray() || v.IsDataView(); }
-
-}  // namespace
-
-// The data pointer comes straight from napi_get_*_info: going through
-// ArrayBuffer().Data() fails for views of a SharedArrayBuffer.
-Bytes ViewBytes(const Napi::Value& v) {
-  Bytes b;
-  void* data = nullptr;
-  napi_status status;
-  if (v.IsTypedArray()) {
-    status = napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr);
-    b.length = v.As<Napi::TypedArray>().ByteLength();
-  } else {
-    status = napi_get_dataview_info(v.Env(), v, &b.length, &data, nullptr, nullptr);
+size_t ElementSize(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int16_array:
+    case napi_uint16_array:
+      return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array:
+      return 4;
+    case napi_float64_array:
+    case napi_bigint64_array:
+    case napi_biguint64_array:
+      return 8;
+    default:
+      return 1;  // (u)int8, uint8 clamped; an unknown kind errs on the short side
   }
-  NAPI_THROW_IF_FAILED(v.Env(), status, Bytes{});
-  if (b.length > 0) b.data = static_cast<uint8_t*>(data);
+}
+
+// The bytes of a TypedArray or DataView, with one N-API call for the common
+// case; false for any other value. The data pointer comes straight from
+// napi_get_*_info: going through ArrayBuffer().Data() fails for views of a
+// SharedArrayBuffer.
+bool TryViewBytes(napi_env env, napi_value v, Bytes* b) {
+  void* data = nullptr;
+  napi_typedarray_type type;
+  size_t length = 0;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) == napi_ok) {
+    b->length = length * ElementSize(type);
+  } else if (napi_get_dataview_info(env, v, &b->length, &data, nullptr, nullptr) != napi_ok) {
+    return false;
+  }
+  b->data = b->length > 0 ? static_cast<uint8_t*>(data) : nullptr;
   // A detached buffer reports length 0; keep a non-null pointer for
   // zero-length syscalls so the kernel sees a valid (if empty) buffer.
   static uint8_t empty[1];
-  if (b.data == nullptr) b.data = empty;
+  if (b->data == nullptr) b->data = empty;
+  return true;
+}
+
+}  // namespace
+
+Bytes ViewBytes(const Napi::Value& v) {
+  Bytes b;
+  if (!TryViewBytes(v.Env(), v, &b)) {
+    NAPI_THROW(Napi::TypeError::New(v.Env(), "expected an ArrayBufferView"), Bytes{});
+  }
   return b;
 }
 
 Bytes GetBytes(const Napi::CallbackInfo& info, size_t index, const char* what) {
-  Napi::Value v = info[index];
-  if (!IsView(v)) {
+  Bytes b;
+  if (!TryViewBytes(info.Env(), info[index], &b)) {
     throw Napi::TypeError::New(info.Env(),
                                std::string("argument '") + what + "' must be an ArrayBufferView");
   }
-  return ViewBytes(v);
+  return b;
 }
 
 Bytes GetOptionalBytes(const Napi::CallbackInfo& info, size_t index, const char* what) {
@@ -55,11 +79,10 @@ Bytes GetOptionalBytes(const Napi::CallbackInfo& info, size_t index, const char*
 
 int64_t GetInteger(const Napi::CallbackInfo& info, size_t index, const char* what,
                    int64_t min, int64_t max) {
-  Napi::Value v = info[index];
-  if (!v.IsNumber()) {
+  double d;
+  if (napi_get_value_double(info.Env(), info[index], &d) != napi_ok) {
     throw Napi::TypeError::New(info.Env(), std::string("argument '") + what + "' must be a number");
   }
-  double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || std::trunc(d) != d || d < static_cast<double>(min) ||
       d > static_cast<double>(max)) {
     throw Napi::RangeError::New(info.Env(), std::string("argument '") + what +
