@@ -29,8 +29,10 @@ export function int(fn: string, name: string, v: unknown): number {
 }
 
 function detached(view: ArrayBufferView): boolean {
+  // A view with bytes is attached; `.buffer` (a call into the runtime) only for an empty one.
+  if (view.byteLength !== 0) return false;
   const ab = view.buffer;
-  if (view.byteLength !== 0 || ab.byteLength !== 0) return false;
+  if (ab.byteLength !== 0) return false;
   try {
     new Uint8Array(ab as ArrayBuffer);
     return false;
