@@ -203,6 +203,8 @@ export function normaliseStdout(b: Buffer, lesson: Lesson, port: number): Buffer
 /** One completed call: `name(args) = result`, and when it returned (strace -ttt -T), if known. */
 export interface Call {
   text: string;
+  /** strace's -ttt time of the call's start (of its `<unfinished ...>` part when split). */
+  start?: number;
   end?: number;
 }
 
@@ -235,7 +237,7 @@ export function parseCalls(text: string): Call[] {
     const call = /^(\w+)\((.*)\)\s+= (.*)$/.exec(line);
     if (call === null || call[3].startsWith('?')) continue;
     const took = m[4] === undefined || m[4] === 'unavailable' ? undefined : Number(m[4]);
-    calls.push({ text: `${call[1]}(${call[2]}) = ${call[3]}`, end: start === undefined || took === undefined ? undefined : start + took });
+    calls.push({ text: `${call[1]}(${call[2]}) = ${call[3]}`, start, end: start === undefined || took === undefined ? undefined : start + took });
   }
   return calls;
 }
@@ -271,8 +273,8 @@ export function normaliseCalls(text: string, port: number, stoppedAt: number | n
   const extra = new Set(also);
   const calls = parseCalls(text)
     .filter((c) => stoppedAt === null || c.end === undefined || c.end < stoppedAt)
-    .map((c) => /^(\w+)\((.*)\) = (.*)$/.exec(c.text)!)
-    .map(([, name, args, result]) => ({ name, args, result, fd: NO_FD_FIRST.has(name) ? '' : (/^-?\d+/.exec(args)?.[0] ?? '') }));
+    .map((c) => ({ m: /^(\w+)\((.*)\) = (.*)$/.exec(c.text)!, start: c.start, end: c.end }))
+    .map(({ m: [, name, args, result], start, end }) => ({ name, args, result, start, end, fd: NO_FD_FIRST.has(name) ? '' : (/^-?\d+/.exec(args)?.[0] ?? '') }));
   const firstSocket = calls.findIndex((c) => c.name === 'socket');
   // An epoll instance is the program's only if it was made after the program's
   // first socket() (node's event loop makes its own at start-up) and a later
@@ -287,12 +289,18 @@ export function normaliseCalls(text: string, port: number, stoppedAt: number | n
     return false;
   };
   const fds = new Map<string, string>();
+  // When each of the program's numbers was made: another thread's close that
+  // began before then (the kernel frees a number before close returns) closed
+  // the number's previous holder, though strace prints it after.
+  const madeAt = new Map<string, number | undefined>();
   const mapFd = (n: string) => fds.get(n) ?? n;
   const mapSets = (t: string) => t.replace(/\[([\d ]*)\]/g, (_, list: string) => `[${list.split(' ').filter(Boolean).map(mapFd).join(' ')}]`);
   let made = 0;
   const out: { fd: number; call: string }[] = [];
-  calls.forEach(({ name, args, result, fd }, i) => {
-    const known = fd === '' ? undefined : fds.get(fd);
+  calls.forEach(({ name, args, result, fd, start, end }, i) => {
+    const madeTime = madeAt.get(fd);
+    const earlierHolder = name === 'close' && madeTime !== undefined && start !== undefined && start < madeTime;
+    const known = fd === '' || earlierHolder ? undefined : fds.get(fd);
     let a = args;
     let r = result;
     if (MULTIPLEXING.has(name) && !extra.has(name)) return; // traced for another role only
@@ -326,6 +334,7 @@ export function normaliseCalls(text: string, port: number, stoppedAt: number | n
     if (MAKES_FD.has(name) && /^\d+$/.test(result)) {
       r = `FD${++made}`;
       fds.set(result, r);
+      madeAt.set(result, end);
     }
     if (name === 'socketpair' && result === '0') {
       // socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]): both numbers are the program's.

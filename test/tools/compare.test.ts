@@ -144,6 +144,23 @@ describe('normalisation and differences', () => {
     expect(calls.map((c) => c.text)).toEqual(['getpeername(4, {sa_family=AF_INET}, [16]) = 0', 'accept(3, {sa_family=AF_INET}, [16]) = 5']);
   });
 
+  it('a_close_begun_before_its_number_was_made_again_is_the_earlier_holders', () => {
+    // A runtime thread's close(17) frees 17 at once; the program's socket() gets
+    // 17 before strace prints that close as resumed.
+    const text = [
+      '201 1.000000 close(17 <unfinished ...>',
+      '200 1.000100 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 17 <0.000010>',
+      '201 <... close resumed>) = 0 <0.000500>',
+      '200 1.000700 bind(17, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("0.0.0.0")}, 16) = 0 <0.000010>',
+      '200 1.000800 close(17) = 0 <0.000010>',
+    ].join('\n');
+    expect(normaliseCalls(text, 1)).toEqual([
+      'socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = FD1',
+      'bind(FD1, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("0.0.0.0")}, 16) = 0',
+      'close(FD1) = 0',
+    ]);
+  });
+
   it('per_descriptor_order_keeps_each_descriptors_calls_in_order', () => {
     const text = ['socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3', 'accept(3, NULL, NULL) = 4', 'accept(3, NULL, NULL) = 5', 'recvfrom(5, "b", 9, 0, NULL, NULL) = 1', 'recvfrom(4, "a", 9, 0, NULL, NULL) = 1'].join('\n');
     expect(normaliseCalls(text, 0, null, 'per-descriptor')).toEqual([
