@@ -72,16 +72,24 @@ static napi_value number(napi_env env, double x) {
   return napi_create_double(env, x, &v) == napi_ok ? v : NULL;
 }
 
-/* fd, buf, len, flags: a buffer and a len within it, else a thrown TypeError/RangeError. */
-static int io_args(napi_env env, napi_callback_info info, const char *fn, int *fd, napi_value *buf, void **data,
-                   size_t *len, int *flags) {
+/* The arguments (fd, buf, len, flags) of recv and send. */
+struct io {
+  int fd;
+  napi_value buf;
+  void *data;
+  size_t len;
+  int flags;
+};
+
+/* Reads `io`: a buffer and a len within it, else a thrown TypeError/RangeError naming `fn`. */
+static int io_args(napi_env env, napi_callback_info info, const char *fn, struct io *io) {
   size_t argc = 4;
   napi_value argv[4];
   double n;
   size_t have;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 ||
-      napi_get_value_int32(env, argv[0], fd) != napi_ok || napi_get_value_int32(env, argv[3], flags) != napi_ok ||
-      napi_get_value_double(env, argv[2], &n) != napi_ok || napi_get_buffer_info(env, argv[1], data, &have) != napi_ok) {
+      napi_get_value_int32(env, argv[0], &io->fd) != napi_ok || napi_get_value_int32(env, argv[3], &io->flags) != napi_ok ||
+      napi_get_value_double(env, argv[2], &n) != napi_ok || napi_get_buffer_info(env, argv[1], &io->data, &have) != napi_ok) {
     napi_throw_type_error(env, NULL, fn);
     return 0;
   }
@@ -89,8 +97,8 @@ static int io_args(napi_env env, napi_callback_info info, const char *fn, int *f
     napi_throw_range_error(env, NULL, fn);
     return 0;
   }
-  *buf = argv[1];
-  *len = (size_t)n;
+  io->buf = argv[1];
+  io->len = (size_t)n;
   return 1;
 }
 
@@ -100,23 +108,15 @@ static napi_value result(napi_env env, ssize_t r) {
 }
 
 static napi_value RecvSync(napi_env env, napi_callback_info info) {
-  int fd, flags;
-  napi_value buf;
-  void *data;
-  size_t len;
-  if (!io_args(env, info, "recvSync(fd, buf, len, flags): a Buffer and a len within it", &fd, &buf, &data, &len, &flags))
-    return NULL;
-  return result(env, recv(fd, data, len, flags));
+  struct io a;
+  if (!io_args(env, info, "recvSync(fd, buf, len, flags): a Buffer and a len within it", &a)) return NULL;
+  return result(env, recv(a.fd, a.data, a.len, a.flags));
 }
 
 static napi_value SendSync(napi_env env, napi_callback_info info) {
-  int fd, flags;
-  napi_value buf;
-  void *data;
-  size_t len;
-  if (!io_args(env, info, "sendSync(fd, buf, len, flags): a Buffer and a len within it", &fd, &buf, &data, &len, &flags))
-    return NULL;
-  return result(env, send(fd, data, len, flags));
+  struct io a;
+  if (!io_args(env, info, "sendSync(fd, buf, len, flags): a Buffer and a len within it", &a)) return NULL;
+  return result(env, send(a.fd, a.data, a.len, a.flags));
 }
 
 static napi_value Errno(napi_env env, napi_callback_info info) { return number(env, last_errno); }
@@ -224,20 +224,16 @@ static struct floor_env *state(napi_env env) {
 
 static napi_value Recv(napi_env env, napi_callback_info info) {
   struct floor_env *fe = state(env);
-  int fd, flags;
-  napi_value buf;
-  void *data;
-  size_t len;
-  if (!io_args(env, info, "recv(fd, buf, len, flags): a Buffer and a len within it", &fd, &buf, &data, &len, &flags))
-    return NULL;
-  struct op *op = slot(env, fe, fd);
+  struct io a;
+  if (!io_args(env, info, "recv(fd, buf, len, flags): a Buffer and a len within it", &a)) return NULL;
+  struct op *op = slot(env, fe, a.fd);
   if (op == NULL) return NULL;
-  CHECK(napi_create_reference(env, buf, 1, &op->buffer));
+  CHECK(napi_create_reference(env, a.buf, 1, &op->buffer));
   op->kind = RECV;
-  op->data = data;
-  op->len = len;
-  op->flags = flags;
-  return wait_readable(env, fe, op, fd);
+  op->data = a.data;
+  op->len = a.len;
+  op->flags = a.flags;
+  return wait_readable(env, fe, op, a.fd);
 }
 
 static napi_value Accept(napi_env env, napi_callback_info info) {
@@ -258,14 +254,11 @@ static napi_value Accept(napi_env env, napi_callback_info info) {
 }
 
 static napi_value Send(napi_env env, napi_callback_info info) {
-  int fd, flags;
-  napi_value buf, promise;
-  void *data;
-  size_t len;
+  struct io a;
+  napi_value promise;
   napi_deferred d;
-  if (!io_args(env, info, "send(fd, buf, len, flags): a Buffer and a len within it", &fd, &buf, &data, &len, &flags))
-    return NULL;
-  napi_value r = result(env, send(fd, data, len, flags));
+  if (!io_args(env, info, "send(fd, buf, len, flags): a Buffer and a len within it", &a)) return NULL;
+  napi_value r = result(env, send(a.fd, a.data, a.len, a.flags));
   CHECK(napi_create_promise(env, &d, &promise));
   CHECK(napi_resolve_deferred(env, d, r));
   return promise;
