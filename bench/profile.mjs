@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildC, buildFloor } from './build.mjs';
+import { placements } from './placement.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PEERS = {
@@ -47,15 +48,9 @@ const base = 1000;
 buildC();
 if (impls.some((i) => i.startsWith('floor-'))) buildFloor();
 
-// The CPUs of the placement, as run.mjs chooses them: the first two this process may use.
-const cpus = /^Cpus_allowed_list:\s*(\d+)[-,](\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.slice(1) ?? ['0'];
-const pins = {
-  same: { server: ['taskset', '-c', cpus[0]], client: ['taskset', '-c', cpus[0]] },
-  split: { server: ['taskset', '-c', cpus[0]], client: ['taskset', '-c', cpus[1] ?? cpus[0]] },
-  none: { server: [], client: [] },
-}[opts.placement];
-if (!pins) throw new Error('bench/profile: --placement is same, split or none');
-if (opts.placement === 'split' && cpus.length < 2) throw new Error('bench/profile: --placement split needs two CPUs');
+// One placement, as the bench pins it (unpinned, and said, without taskset).
+if (opts.placement.includes(',')) throw new Error('bench/profile: --placement is one of same, split, none');
+const [pins] = placements(opts.placement, []);
 
 function command(impl, role, kv) {
   const args = [workload, ...Object.entries(kv).map(([k, v]) => `${k}=${v}`)];
@@ -103,7 +98,7 @@ const EVENTS = ['task-clock', 'context-switches', 'raw_syscalls:sys_enter', ...S
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
 try {
-  console.log(`${workload.toUpperCase()} per ${unit}, difference of runs of ${base} and ${base + n}, placement ${opts.placement}\n`);
+  console.log(`${workload.toUpperCase()} per ${unit}, difference of runs of ${base} and ${base + n}, ${pins.label}\n`);
   for (const impl of impls) {
     for (const rounds of [base, base + n]) {
       await pair(impl, rounds, (side) => [...pins[side], 'perf', 'stat', '-x,', '-e', EVENTS.join(','), '-o', join(dir, `${impl}-${side}-${rounds}.perf`)]);

@@ -23,6 +23,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bin, buildC, buildFloor } from './build.mjs';
+import { placements, UNPINNED } from './placement.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const peers = join(here, 'peers');
@@ -128,56 +129,6 @@ function baselineImpls(dir) {
     impls.push({ ...of('sync'), id: 'base-sync', name: `base ${commit} sync`, peerPath: peer('posix-sync.mjs'), base: 'sync' });
   }
   return { root, commit, impls };
-}
-
-// ---------------------------------------------------------------------------
-// Placements: where W1's and W3's two processes run
-
-/** The CPUs this process may run on (Cpus_allowed_list), in order. */
-function allowedCpus() {
-  try {
-    const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))[1];
-    return list.split(',').flatMap((r) => {
-      const [lo, hi = lo] = r.split('-').map(Number);
-      return Array.from({ length: hi - lo + 1 }, (_, k) => lo + k);
-    });
-  } catch {
-    return Array.from({ length: os.availableParallelism() }, (_, k) => k);
-  }
-}
-
-const hasTaskset = () => {
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const UNPINNED = { id: 'none', label: 'unpinned', server: [], client: [] };
-
-/** The placements asked for (default: same, and split where two CPUs are allowed), as taskset prefixes. */
-function placements(requested, notes) {
-  const cpus = allowedCpus();
-  const ids = requested ? requested.toLowerCase().split(',') : os.availableParallelism() >= 2 && cpus.length >= 2 ? ['same', 'split'] : ['same'];
-  for (const id of ids) if (!['same', 'split', 'none'].includes(id)) throw new Error(`bench: --placement ${id}: same, split or none`);
-  if (ids.includes('split') && cpus.length < 2) throw new Error('bench: --placement split needs two CPUs');
-  const pinned = ids.filter((id) => id !== 'none');
-  if (pinned.length && !hasTaskset()) {
-    notes.push('W1, W3: taskset not found (util-linux): run unpinned, where a round trip jumps between the same-vCPU and different-vCPU figures');
-    return [{ ...UNPINNED, label: 'unpinned (taskset not found)' }];
-  }
-  const pin = (cpu) => ['taskset', '-c', String(cpu)];
-  const all = {
-    same: { id: 'same', label: 'same vCPU', server: pin(cpus[0]), client: pin(cpus[0]) },
-    split: { id: 'split', label: 'different vCPUs', server: pin(cpus[0]), client: pin(cpus[1]) },
-    none: UNPINNED,
-  };
-  const chosen = [...new Set(ids)].map((id) => all[id]);
-  const where = chosen.map((p) => (p.id === 'none' ? 'unpinned' : `${p.label}: server on CPU ${p.server[2]}, client on CPU ${p.client[2]} (taskset -c)`));
-  notes.push(`W1, W3: ${where.join('; ')}; W2 and W4 run unpinned`);
-  return chosen;
 }
 
 // W4, whose load the I/O-model servers' workloads share.
