@@ -1,4 +1,5 @@
-// node bench/profile.mjs [--workload w1|w3] [--impl c,async,sync,net,koffi] [--n 4000]
+// node bench/profile.mjs [--workload w1|w3] [--impl c,async,sync,net,koffi,floor-sync,floor-async]
+//                        [--placement same|split|none] [--n 4000]
 //
 // Where W1 (512-byte ping-pong) or W3 (connection churn) spends its time, per
 // round trip or connection, and per side:
@@ -7,21 +8,33 @@
 // the peer's answer is already there when recv asks, which hides the waiting
 // path). Each pair runs twice, with 1000 and 1000 + n round trips, and the
 // difference is divided by n, so process start-up and module loading cancel
-// out. Needs perf; run `npm run bench` once first (it builds bench/bin/).
+// out. Each side is pinned as in `npm run bench` (--placement, default same:
+// both on the first allowed CPU; split: the client on the second). Needs perf;
+// builds the C peers and the floor addon when missing or stale.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildC, buildFloor } from './build.mjs';
+import { placements } from './placement.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const PEERS = { async: 'posix-async.mjs', sync: 'posix-sync.mjs', net: 'net.mjs', koffi: 'koffi.mjs' };
+const PEERS = {
+  async: 'posix-async.mjs',
+  sync: 'posix-sync.mjs',
+  net: 'net.mjs',
+  koffi: 'koffi.mjs',
+  'floor-sync': 'floor-sync.mjs',
+  'floor-async': 'floor-async.mjs',
+};
 
 const { values: opts } = parseArgs({
   options: {
     workload: { type: 'string', default: 'w1' },
     impl: { type: 'string', default: 'c,async,sync' },
+    placement: { type: 'string', default: 'same' },
     n: { type: 'string', default: '4000' },
   },
 });
@@ -29,9 +42,15 @@ const workload = opts.workload.toLowerCase();
 if (!['w1', 'w3'].includes(workload)) throw new Error('bench/profile: --workload is w1 or w3');
 const unit = workload === 'w1' ? 'round trip (512 B each way)' : 'connection (connect, accept, 64-byte echo, close)';
 const impls = opts.impl.split(',');
+for (const impl of impls) if (impl !== 'c' && !PEERS[impl]) throw new Error(`bench/profile: --impl ${impl}: not an implementation`);
 const n = Number(opts.n);
 const base = 1000;
-if (!existsSync(join(here, 'bin', 'client'))) throw new Error('bench/bin/ is not built: run `npm run bench -- --rounds 1 --only W1` once');
+buildC();
+if (impls.some((i) => i.startsWith('floor-'))) buildFloor();
+
+// One placement, as the bench pins it (unpinned, and said, without taskset).
+if (opts.placement.includes(',')) throw new Error('bench/profile: --placement is one of same, split, none');
+const [pins] = placements(opts.placement, []);
 
 function command(impl, role, kv) {
   const args = [workload, ...Object.entries(kv).map(([k, v]) => `${k}=${v}`)];
@@ -79,10 +98,10 @@ const EVENTS = ['task-clock', 'context-switches', 'raw_syscalls:sys_enter', ...S
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
 try {
-  console.log(`${workload.toUpperCase()} per ${unit}, difference of runs of ${base} and ${base + n}\n`);
+  console.log(`${workload.toUpperCase()} per ${unit}, difference of runs of ${base} and ${base + n}, ${pins.label}\n`);
   for (const impl of impls) {
     for (const rounds of [base, base + n]) {
-      await pair(impl, rounds, (side) => ['perf', 'stat', '-x,', '-e', EVENTS.join(','), '-o', join(dir, `${impl}-${side}-${rounds}.perf`)]);
+      await pair(impl, rounds, (side) => [...pins[side], 'perf', 'stat', '-x,', '-e', EVENTS.join(','), '-o', join(dir, `${impl}-${side}-${rounds}.perf`)]);
     }
     console.log(`${impl}`);
     for (const side of ['client', 'server']) {

@@ -1,21 +1,31 @@
-// npm run bench [-- --rounds N] [--only W1,W3] [--impl c,async,...] [--scale X] [--out NAME]
+// npm run bench [-- --rounds N] [--only W1,W3] [--impl c,async,...] [--placement same,split]
+//                  [--baseline DIR] [--scale X] [--out NAME]
 //
 // Runs every workload for every implementation in one invocation, interleaved
 // (round 1: A B C D E, round 2: B C D E A, ...), each side in its own process,
-// over 127.0.0.1 with kernel-chosen ports. Prints medians, spreads and ratios
-// against C, checks the targets, and writes bench/results/NAME.{json,txt}
-// (NAME defaults to "latest"). Environment: BENCH_ROUNDS, BENCH_ONLY,
-// BENCH_IMPL, BENCH_SCALE, CC.
+// over 127.0.0.1 with kernel-chosen ports. W1 and W3 run once per placement,
+// each side pinned with taskset: both on one vCPU ("same"), or on two
+// ("split"); W2 and W4 run unpinned. Beside C, node:net, koffi and
+// posix-sockets run two floors built here (bench/floor/): the sync floor (an
+// addon call doing only recv/send) and the event-loop floor (the least a
+// Promise API can do under this library's rule). --baseline DIR adds another
+// built checkout of posix-sockets, run with its own peers in the same rounds.
+// Every ratio is the median over rounds of same-round ratios (value in round r
+// / the reference's value in round r), not a ratio of medians. Prints medians,
+// spreads and ratios, checks issue 15's targets (met / MISS), and writes
+// bench/results/NAME.{json,txt} (NAME defaults to "latest"). Environment:
+// BENCH_ROUNDS, BENCH_ONLY, BENCH_IMPL, BENCH_PLACEMENT, BENCH_BASELINE,
+// BENCH_SCALE, CC.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { stale } from '../scripts/stale.mjs';
+import { bin, buildC, buildFloor } from './build.mjs';
+import { placements, UNPINNED } from './placement.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, 'bin');
 const peers = join(here, 'peers');
 
 // ---------------------------------------------------------------------------
@@ -29,6 +39,8 @@ function options() {
         rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '5' },
         only: { type: 'string', default: process.env.BENCH_ONLY ?? '' },
         impl: { type: 'string', default: process.env.BENCH_IMPL ?? '' },
+        placement: { type: 'string', default: process.env.BENCH_PLACEMENT ?? '' },
+        baseline: { type: 'string', default: process.env.BENCH_BASELINE ?? '' },
         scale: { type: 'string', default: process.env.BENCH_SCALE ?? '1' },
         out: { type: 'string', default: 'latest' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -38,10 +50,28 @@ function options() {
     throw new Error(`bench: ${e.message}`);
   }
   if (values.help) {
-    console.log('usage: npm run bench -- [--rounds N] [--only W1,W2,W3,W4,W4S,W4P,W4E] [--impl c,async,sync,net,koffi,mux] [--scale X] [--out NAME]');
+    console.log(`usage: npm run bench -- [options]   (each also as an environment variable)
+  --rounds N            rounds per workload, interleaved (BENCH_ROUNDS, default 5)
+  --only LIST           workloads: W1,W2,W3,W4,W4S,W4P,W4E (BENCH_ONLY, default all)
+  --impl LIST           implementations besides C: ${IMPLS.filter((i) => i.id !== 'c' && !i.base).map((i) => i.id).join(',')}
+                        (BENCH_IMPL, default all)
+  --placement LIST      W1 and W3 placements: same (both sides on one vCPU), split (one vCPU
+                        each), none (unpinned) (BENCH_PLACEMENT, default same,split; same on one CPU)
+  --baseline DIR        also run DIR, another built checkout of posix-sockets, with its own
+                        peers: "base" beside async, "base-sync" beside sync (BENCH_BASELINE)
+  --scale X             work per run × X (BENCH_SCALE, default 1)
+  --out NAME            write bench/results/NAME.{json,txt} (default latest)`);
     process.exit(0);
   }
-  const o = { rounds: Number(values.rounds), only: values.only, impl: values.impl, scale: Number(values.scale), out: values.out };
+  const o = {
+    rounds: Number(values.rounds),
+    only: values.only,
+    impl: values.impl,
+    placement: values.placement,
+    baseline: values.baseline,
+    scale: Number(values.scale),
+    out: values.out,
+  };
   if (!(Number.isInteger(o.rounds) && o.rounds >= 1)) throw new Error('bench: --rounds must be a positive integer');
   if (!(o.scale > 0)) throw new Error('bench: --scale must be positive');
   if (!/^[\w.-]+$/.test(o.out)) throw new Error('bench: --out must be a plain file name');
@@ -63,6 +93,10 @@ const IMPLS = [
     skip: { w4: 'a server blocked in a Sync call serves one client at a time' },
   },
   { id: 'net', name: 'node:net', peer: 'net.mjs' },
+  // The floors (bench/floor/floor.c): W3 would time posix-sockets' own
+  // connect and accept, which their peers borrow for setup.
+  { id: 'floor-sync', name: 'sync floor', peer: 'floor-sync.mjs', floor: true, only: ['w1', 'w2'] },
+  { id: 'floor-async', name: 'event-loop floor', peer: 'floor-async.mjs', floor: true, only: ['w1', 'w2', 'w4'] },
   // The I/O-model chapter's servers (select, poll, epoll), for the W4S/W4P/W4E workloads only.
   { id: 'mux', name: 'posix-sockets mux', peer: 'posix-mux.mjs', only: ['w4s', 'w4p', 'w4e'] },
   {
@@ -73,6 +107,29 @@ const IMPLS = [
     serverEnv: { w4: { UV_THREADPOOL_SIZE: '260' } },
   },
 ];
+
+/**
+ * The baseline's implementations: another built checkout of posix-sockets run
+ * with its own peers (their command line is the same since 761c910), each
+ * taking part where its counterpart of this checkout does.
+ */
+function baselineImpls(dir) {
+  const root = resolve(dir);
+  const peer = (f) => join(root, 'bench', 'peers', f);
+  if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(peer('posix-async.mjs'))) {
+    throw new Error(`bench: --baseline ${dir}: not a built posix-sockets checkout (needs dist/index.js and bench/peers/posix-async.mjs; run npm ci && npm run build there)`);
+  }
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {}
+  const of = (id) => IMPLS.find((i) => i.id === id);
+  const impls = [{ ...of('async'), id: 'base', name: `base ${commit} async`, peerPath: peer('posix-async.mjs'), base: 'async' }];
+  if (existsSync(peer('posix-sync.mjs'))) {
+    impls.push({ ...of('sync'), id: 'base-sync', name: `base ${commit} sync`, peerPath: peer('posix-sync.mjs'), base: 'sync' });
+  }
+  return { root, commit, impls };
+}
 
 // W4, whose load the I/O-model servers' workloads share.
 const W4 = {
@@ -93,6 +150,7 @@ const WORKLOADS = [
   {
     id: 'w1',
     title: 'W1 ping-pong: 512-byte messages, one connection',
+    pinned: true,
     unit: 'µs/round trip',
     better: 'lower',
     params: { n: 20000, warmup: 2000, size: 512, limit: 15 },
@@ -111,6 +169,7 @@ const WORKLOADS = [
   {
     id: 'w3',
     title: 'W3 connection churn: connect + accept + one 64-byte echo + close',
+    pinned: true,
     unit: 'connections/s',
     better: 'higher',
     params: { n: 4000, warmup: 400, size: 64, limit: 15 },
@@ -137,34 +196,18 @@ const WORKLOADS = [
 /** Whether an implementation takes part in a workload. */
 const takesPart = (w, i) => (!w.impls || w.impls.includes(i.id)) && (!i.only || i.only.includes(w.id));
 
-// Targets, checked on the medians. kind: 'c' (ratio to C), 'beats', 'rss'.
+// Issue 15's targets, each on the median of same-round ratios of `id` to
+// `ref` and checked in every placement (`placements` limits one):
+// [id, ref, '≤' | '≥' | '>', factor, { field: 'rss_kb' (the server's peak RSS), placements }].
 const TARGETS = {
-  w1: [['async', 'c', 1.15], ['async', 'beats', 'net'], ['sync', 'c', 1.05], ['async', 'beats', 'koffi'], ['sync', 'beats', 'koffi']],
-  w2: [['async', 'c', 0.9], ['async', 'beats', 'net'], ['sync', 'c', 0.9], ['sync', 'beats', 'net'], ['async', 'beats', 'koffi'], ['sync', 'beats', 'koffi']],
-  w3: [['async', 'c', 0.7], ['async', 'beats', 'net'], ['sync', 'c', 0.7], ['sync', 'beats', 'net'], ['async', 'beats', 'koffi'], ['sync', 'beats', 'koffi']],
-  w4: [['async', 'atleast', 'net'], ['async', 'rss', 'net', 1.5], ['async', 'beats', 'koffi']],
+  w1: [['async', 'floor-async', '≤', 1.05], ['async', 'net', '≤', 0.85], ['sync', 'floor-sync', '≤', 1.05]],
+  w2: [['async', 'c', '≥', 0.9], ['async', 'net', '>', 1], ['sync', 'c', '≥', 0.9], ['sync', 'net', '>', 1]],
+  w3: [['async', 'c', '≥', 0.7, { placements: ['split', 'none'] }], ['async', 'net', '>', 1]],
+  w4: [['async', 'net', '≥', 1.5], ['async', 'net', '≤', 1.0, { field: 'rss_kb' }]],
+  w4s: [['mux', 'c', '≥', 0.8]],
+  w4p: [['mux', 'c', '≥', 0.8]],
+  w4e: [['mux', 'c', '≥', 0.8]],
 };
-
-// ---------------------------------------------------------------------------
-// Building the C peers
-
-function buildC() {
-  mkdirSync(bin, { recursive: true });
-  const cc = process.env.CC || 'cc';
-  const header = join(here, 'c', 'common.h');
-  for (const prog of ['server', 'client']) {
-    const src = join(here, 'c', `${prog}.c`);
-    const out = join(bin, prog);
-    if (stale([out], [src, header])) {
-      const args = ['-O2', '-Wall', '-o', out, src];
-      process.stderr.write(`${cc} ${args.map((a) => relative(process.cwd(), a) || a).join(' ')}\n`);
-      execFileSync(cc, args, { stdio: 'inherit' });
-    }
-  }
-  // The koffi peer's constants and sockaddr_in layout, from the system headers.
-  writeFileSync(join(bin, 'constants.json'), execFileSync(join(bin, 'client'), ['constants']));
-  return cc;
-}
 
 function machine(cc) {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
@@ -202,11 +245,12 @@ function machine(cc) {
 // ---------------------------------------------------------------------------
 // One run: a server process and a client process
 
-function command(implId, role, workload, kv) {
+/** The command for one side: its placement's taskset prefix, then the peer. */
+function command(impl, role, workload, kv, pin = []) {
   const args = [workload, ...Object.entries(kv).map(([k, v]) => `${k}=${v}`)];
-  if (implId === 'c') return [join(bin, role), args];
-  const impl = IMPLS.find((i) => i.id === implId);
-  return [process.execPath, [join(peers, impl.peer), role, ...args]];
+  const [cmd, ...rest] =
+    impl.id === 'c' ? [join(bin, role), ...args] : [process.execPath, impl.peerPath ?? join(peers, impl.peer), role, ...args];
+  return pin.length ? [pin[0], [...pin.slice(1), cmd, ...rest]] : [cmd, rest];
 }
 
 const live = new Set();
@@ -230,9 +274,9 @@ function lastJson(text) {
   return lines.length ? JSON.parse(lines[lines.length - 1]) : null;
 }
 
-async function runOne(w, impl, params) {
+async function runOne(w, impl, params, clientImpl) {
   const deadline = (params.limit + 20) * 1000;
-  const [scmd, sargs] = command(impl.id, 'server', w.id, params);
+  const [scmd, sargs] = command(impl, 'server', w.id, params, w.placement.server);
   const server = start(scmd, sargs, impl.serverEnv?.[w.id]);
   const timer = setTimeout(() => {
     for (const p of live) p.kill('SIGKILL');
@@ -246,7 +290,7 @@ async function runOne(w, impl, params) {
       server.stdout.on('data', check);
       server.done.then(() => reject(new Error(`server exited before listening: ${server.err.trim()}`)));
     });
-    const [ccmd, cargs] = command(w.client ?? impl.id, 'client', w.clientWorkload ?? w.id, { ...params, port });
+    const [ccmd, cargs] = command(clientImpl ?? impl, 'client', w.clientWorkload ?? w.id, { ...params, port }, w.placement.client);
     const client = start(ccmd, cargs);
     const cexit = await client.done;
     if (cexit.code !== 0) server.kill('SIGKILL');
@@ -286,40 +330,64 @@ function summarize(runs) {
   };
 }
 
-function checkTargets(w, stats, impls) {
+/**
+ * The median over rounds of runs[id][r][field] / runs[ref][r][field], over
+ * the rounds where both ran: the machine's drift between rounds cancels out.
+ */
+function sameRoundRatio(runs, id, ref, field = 'value') {
+  const a = runs[id], b = runs[ref];
+  if (!a || !b) return null;
+  const ratios = [];
+  for (let r = 0; r < Math.min(a.length, b.length); r++) {
+    if (a[r][field] != null && b[r][field] != null && b[r][field] > 0) ratios.push(a[r][field] / b[r][field]);
+  }
+  return ratios.length ? { ratio: median(ratios), rounds: ratios.length } : null;
+}
+
+// The references every implementation's ratio is shown to, where they ran,
+// and the baseline: each implementation of this checkout to its own former self.
+const REFS = [
+  { id: 'c', head: '×C' },
+  { id: 'net', head: '×net' },
+  { id: 'floor-sync', head: '×sfloor' },
+  { id: 'floor-async', head: '×efloor' },
+];
+const baseOf = (impls, id) => impls.find((i) => i.base === id)?.id;
+
+function ratiosOf(runs, impls, id) {
+  const out = {};
+  for (const ref of REFS) if (runs[ref.id]) out[ref.id] = sameRoundRatio(runs, id, ref.id);
+  const base = baseOf(impls, id);
+  if (base && runs[base]) out.base = { of: base, ...sameRoundRatio(runs, id, base) };
+  return out;
+}
+
+function checkTargets(w, runs, impls) {
   const lower = w.better === 'lower';
-  const name = (id) => IMPLS.find((i) => i.id === id).name;
-  const fmt = (x) => fmtValue(x);
+  const name = (id) => impls.find((i) => i.id === id).name;
+  const ran = (id) => impls.some((i) => i.id === id && runs[i.id]);
+  const list = (TARGETS[w.id] ?? []).filter(([, , , , opt]) => !opt?.placements || opt.placements.includes(w.placement.id));
+  // No slower than the baseline checkout (issue 10): ≤ 1 where lower is better, ≥ 1 where higher.
+  for (const id of ['async', 'sync']) {
+    const base = baseOf(impls, id);
+    if (base) list.push([id, base, lower ? '≤' : '≥', 1, { before: true }]);
+  }
   const out = [];
-  const ran = (id) => impls.some((i) => i.id === id);
-  for (const [id, kind, other, factor] of TARGETS[w.id] ?? []) {
-    if (!ran(id) || (kind !== 'c' && !ran(other))) continue;
-    const a = stats[id];
-    const b = kind === 'c' ? stats.c : stats[other];
-    let text, ok = null, detail = 'not measured';
-    if (kind === 'c') {
-      text = `${name(id)} ${lower ? '≤' : '≥'} ${other}× C`;
-      if (a && b) {
-        const ratio = a.median / b.median;
-        ok = lower ? ratio <= other : ratio >= other;
-        detail = `${ratio.toFixed(3)}× C`;
-      }
-    } else if (kind === 'rss') {
-      text = `${name(id)} server RSS ≤ ${factor}× ${name(other)}'s`;
-      if (a?.rss_kb && b?.rss_kb) {
-        const ratio = a.rss_kb / b.rss_kb;
-        ok = ratio <= factor;
-        detail = `${(a.rss_kb / 1024).toFixed(1)} vs ${(b.rss_kb / 1024).toFixed(1)} MiB = ${ratio.toFixed(2)}×`;
-      }
-    } else {
-      const strict = kind === 'beats';
-      text = `${name(id)} ${strict ? (lower ? 'faster than' : 'above') : 'at least'} ${name(other)}`;
-      if (a && b) {
-        ok = lower ? (strict ? a.median < b.median : a.median <= b.median) : strict ? a.median > b.median : a.median >= b.median;
-        detail = `${fmt(a.median)} vs ${fmt(b.median)} ${w.unit}`;
-      }
+  for (const [id, ref, cmp, factor, opt = {}] of list) {
+    if (!ran(id) || !ran(ref)) continue;
+    const field = opt.field ?? 'value';
+    const r = sameRoundRatio(runs, id, ref, field);
+    const what = field === 'rss_kb' ? `${name(id)} server RSS` : name(id);
+    const target =
+      cmp === '>' && factor === 1 ? `${what} ${lower ? 'faster than' : 'above'} ${name(ref)}`
+      : opt.before ? `${what} no slower than ${name(ref)}`
+      : `${what} ${cmp} ${Number.isInteger(factor) ? factor.toFixed(1) : factor}× ${name(ref)}${field === 'rss_kb' ? "'s" : ''}`;
+    let met = null, detail = 'not measured';
+    if (r) {
+      met = cmp === '≤' ? r.ratio <= factor : cmp === '≥' ? r.ratio >= factor : r.ratio > factor;
+      detail = `${r.ratio.toFixed(3)}× (${r.rounds} rounds)`;
     }
-    out.push({ target: text, met: ok, detail });
+    out.push({ target, id, ref, field, cmp, factor, met, ratio: r?.ratio ?? null, detail });
   }
   return out;
 }
@@ -334,59 +402,97 @@ function fmtValue(x) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
-function table(w, stats, targets, impls, params) {
+function table(w, stats, ratios, targets, impls, params) {
   const shown = Object.entries(params)
     .filter(([k]) => k !== 'limit')
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
+  const refs = REFS.filter((r) => impls.some((i) => i.id === r.id && stats[i.id]));
+  const hasBase = impls.some((i) => i.base);
+  const width = 24;
   const lines = [`${w.title}`, `  ${w.unit}, ${w.better} is better; per run: ${shown}`];
-  const head = `  ${pad('implementation', 22)}${lpad('median', 10)}${lpad('min', 10)}${lpad('max', 10)}${lpad('spread', 8)}${lpad('× C', 7)}`;
-  lines.push(head + (w.rss ? `${lpad('server RSS', 12)}` : ''));
+  let head = `  ${pad('implementation', width)}${lpad('median', 10)}${lpad('min', 10)}${lpad('max', 10)}${lpad('spread', 8)}`;
+  head += refs.map((r) => lpad(r.head, 9)).join('') + (hasBase ? lpad('×before', 9) : '');
+  const rssNet = w.rss && stats.net;
+  lines.push(head + (w.rss ? lpad('server RSS', 12) : '') + (rssNet ? lpad('RSS×net', 9) : ''));
+  const x = (r) => (r ? r.ratio.toFixed(2) : '-');
   for (const impl of impls) {
     const s = stats[impl.id];
-    let row = `  ${pad(impl.name, 22)}`;
+    let row = `  ${pad(impl.name, width)}`;
     if (impl.skip?.[w.id]) row += `  n/a: ${impl.skip[w.id]}`;
     else if (!s) row += '  failed (see errors)';
     else {
-      const ratio = stats.c ? (s.median / stats.c.median).toFixed(2) : '-';
-      row += `${lpad(fmtValue(s.median), 10)}${lpad(fmtValue(s.min), 10)}${lpad(fmtValue(s.max), 10)}${lpad(s.spread_pct.toFixed(1) + '%', 8)}${lpad(ratio, 7)}`;
+      const q = ratios[impl.id];
+      row += `${lpad(fmtValue(s.median), 10)}${lpad(fmtValue(s.min), 10)}${lpad(fmtValue(s.max), 10)}${lpad(s.spread_pct.toFixed(1) + '%', 8)}`;
+      row += refs.map((r) => lpad(x(q[r.id]), 9)).join('') + (hasBase ? lpad(q.base ? x(q.base) : '', 9) : '');
       if (w.rss) row += lpad(s.rss_kb ? `${(s.rss_kb / 1024).toFixed(1)} MiB` : '-', 12);
+      if (rssNet) row += lpad(x(q.rss_net), 9);
     }
     lines.push(row);
   }
   if (targets.length) {
-    lines.push('  targets:');
-    for (const t of targets) lines.push(`    [${t.met == null ? ' ?  ' : t.met ? ' met' : 'MISS'}] ${pad(t.target, 52)} ${t.detail}`);
+    lines.push('  targets (median of same-round ratios):');
+    for (const t of targets) lines.push(`    [${t.met == null ? ' ?  ' : t.met ? ' met' : 'MISS'}] ${pad(t.target, 58)} ${t.detail}`);
   }
   return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------
 
+/** The workloads to run, W1 and W3 once per placement. */
+function expand(workloads, chosen) {
+  return workloads.flatMap((w) =>
+    w.pinned
+      ? chosen.map((p) => {
+          const [name, what] = w.title.split(/ (.*)/s);
+          return { ...w, key: `${w.id}-${p.id}`, placement: p, title: `${name} ${p.label} — ${what}` };
+        })
+      : [{ ...w, key: w.id, placement: UNPINNED }],
+  );
+}
+
 async function main() {
   const o = options();
   const only = o.only ? o.only.toLowerCase().split(',') : null;
   const wanted = o.impl ? o.impl.split(',') : null;
-  const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
-  const impls = IMPLS.filter((i) => !wanted || wanted.includes(i.id) || i.id === 'c');
+  const notes = [];
+  const chosen = placements(o.placement, notes);
+  const workloads = expand(WORKLOADS.filter((w) => !only || only.includes(w.id)), chosen);
   if (workloads.length === 0) throw new Error(`bench: --only ${o.only} names no workload (W1..W4, W4S, W4P, W4E)`);
+  const baseline = o.baseline ? baselineImpls(o.baseline) : null;
+  // The baseline's async and sync run where this checkout's do (or when named).
+  const pick = (i) => !wanted || wanted.includes(i.id) || i.id === 'c' || (i.base && wanted.includes(i.base));
+  const impls = [...IMPLS, ...(baseline?.impls ?? [])].filter(pick);
+  for (const id of wanted ?? []) {
+    if (!IMPLS.some((i) => i.id === id) && !(baseline && ['base', 'base-sync'].includes(id))) throw new Error(`bench: --impl ${id}: not an implementation`);
+  }
 
   const cc = buildC();
+  if (impls.some((i) => i.floor && workloads.some((w) => takesPart(w, i)))) buildFloor();
   const m = machine(cc);
   const started = new Date();
   const head = [
     `posix-sockets benchmark, ${started.toISOString()}`,
     `machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB; ${m.os}; node ${m.node}; ${m.cc}; koffi ${m.koffi}`,
-    `posix-sockets ${m.commit}`,
+    `posix-sockets ${m.commit}` + (baseline ? `; baseline: posix-sockets ${baseline.commit}, another checkout, with its own peers` : ''),
     `${o.rounds} rounds, interleaved; median of the rounds, spread = (max - min) / median; loopback 127.0.0.1`,
+    'ratios: the median over rounds of (value / the reference\'s value in the same round); ×sfloor: to the sync floor, ×efloor: to the event-loop floor' +
+      (baseline ? ', ×before: to the same implementation in the baseline' : ''),
   ].join('\n');
   console.log(head + '\n');
 
-  const caveats = [];
+  const caveats = [...notes];
+  const ids = new Set(workloads.map((w) => w.id));
+  if (impls.some((i) => i.floor)) {
+    caveats.push('floors (bench/floor/floor.c): recv and send do only the syscall; the event-loop floor waits for readiness in a private epoll watched by one uv_poll handle (EPOLLONESHOT re-armed per call, the descriptor left blocking) and sends at once; socket, connect and (sync floor) accept are posix-sockets\' Sync calls');
+    if (ids.has('w2') && impls.some((i) => i.id === 'floor-async')) {
+      caveats.push('W2: the event-loop floor\'s send is send(2) on the JS thread, which blocks when the socket buffer is full (a floor for the receiving side)');
+    }
+  }
   if (workloads.some((w) => w.id.startsWith('w4') && w.id !== 'w4')) {
     caveats.push('W4S/W4P/W4E: the C server and its port (posix-sockets mux) make the same calls: the multiplexer (awaited in the port, on a pool thread), then accept and recv, which cannot block then');
   }
-  if (workloads.some((w) => w.id === 'w4')) {
+  if (ids.has('w4')) {
     caveats.push('W4: every server is driven by the same C epoll load generator; server RSS is its peak resident set (VmHWM)');
     if (impls.some((i) => i.id === 'async')) {
       caveats.push('W4: the posix-sockets async server runs without UV_THREADPOOL_SIZE: its waiting calls hold no thread (readiness-gated dispatch)');
@@ -394,13 +500,20 @@ async function main() {
   }
   for (const impl of impls) {
     for (const [wid, env] of Object.entries(impl.serverEnv ?? {})) {
-      if (workloads.some((w) => w.id === wid)) {
-        caveats.push(`${wid.toUpperCase()}: the ${impl.name} server runs with ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-      }
+      if (ids.has(wid)) caveats.push(`${wid.toUpperCase()}: the ${impl.name} server runs with ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     }
   }
 
-  const result = { date: started.toISOString(), machine: m, rounds: o.rounds, scale: o.scale, caveats, workloads: [] };
+  const result = {
+    date: started.toISOString(),
+    machine: m,
+    rounds: o.rounds,
+    scale: o.scale,
+    placements: chosen,
+    baseline: baseline && { commit: baseline.commit },
+    caveats,
+    workloads: [],
+  };
   const text = [head, ''];
   const errors = [];
   for (const w of workloads) {
@@ -408,31 +521,37 @@ async function main() {
     for (const k of w.scaled) params[k] = Math.max(1, Math.round(params[k] * o.scale));
     const wImpls = impls.filter((i) => takesPart(w, i));
     const runnable = wImpls.filter((i) => !i.skip?.[w.id]);
+    const client = w.client && IMPLS.find((i) => i.id === w.client);
     const runs = Object.fromEntries(runnable.map((i) => [i.id, []]));
     for (let r = 0; r < o.rounds; r++) {
       const order = runnable.map((_, k) => runnable[(k + r) % runnable.length]);
       const shown = [];
       for (const impl of order) {
         try {
-          const x = await runOne(w, impl, params);
+          const x = await runOne(w, impl, params, client);
           runs[impl.id].push(x);
           shown.push(`${impl.id} ${fmtValue(x.value)}`);
         } catch (e) {
           runs[impl.id].push({ value: null, error: e.message });
-          errors.push(`${w.id} round ${r + 1} ${impl.id}: ${e.message}`);
+          errors.push(`${w.key} round ${r + 1} ${impl.id}: ${e.message}`);
           shown.push(`${impl.id} FAILED`);
         }
       }
-      process.stderr.write(`${w.id} round ${r + 1}/${o.rounds} (${w.unit}): ${shown.join(', ')}\n`);
+      process.stderr.write(`${w.key} round ${r + 1}/${o.rounds} (${w.unit}): ${shown.join(', ')}\n`);
     }
     const stats = Object.fromEntries(Object.entries(runs).map(([id, rs]) => [id, summarize(rs)]));
-    const targets = checkTargets(w, stats, wImpls);
-    const t = table(w, stats, targets, wImpls, params);
+    const ratios = Object.fromEntries(
+      Object.keys(runs).map((id) => [id, { ...ratiosOf(runs, wImpls, id), ...(w.rss && runs.net ? { rss_net: sameRoundRatio(runs, id, 'net', 'rss_kb') } : {}) }]),
+    );
+    const targets = checkTargets(w, runs, wImpls);
+    const t = table(w, stats, ratios, targets, wImpls, params);
     console.log(t + '\n');
     text.push(t, '');
     result.workloads.push({
       id: w.id,
+      key: w.key,
       title: w.title,
+      placement: w.placement,
       unit: w.unit,
       better: w.better,
       params,
@@ -442,12 +561,7 @@ async function main() {
           i.id,
           i.skip?.[w.id]
             ? { name: i.name, skipped: i.skip[w.id] }
-            : {
-                name: i.name,
-                ...stats[i.id],
-                ratio_to_c: stats[i.id] && stats.c ? stats[i.id].median / stats.c.median : null,
-                runs: runs[i.id],
-              },
+            : { name: i.name, ...stats[i.id], ratios: ratios[i.id], runs: runs[i.id] },
         ]),
       ),
       targets,
