@@ -38,9 +38,11 @@ const char* RuntimeKind(int fd, char* link, size_t size) {
 
 }  // namespace
 
-bool RefuseRuntimeFd(Napi::Env env, int fd) {
+bool RefuseRuntimeFd(Napi::Env env, int fd) { return RefuseRuntimeFd(env, fd, ReadFacts(fd)); }
+
+bool RefuseRuntimeFd(Napi::Env env, int fd, const Facts& f) {
   // 0, 1 and 2 are the program's whatever flags the runtime gave them.
-  if (fd <= 2 || ReadFacts(fd).made) return false;
+  if (fd <= 2 || f.made) return false;
   char link[256] = "the event loop's poller";
   uv_loop_t* loop = nullptr;
   bool owned = napi_get_uv_event_loop(env, &loop) == napi_ok && loop != nullptr && fd == uv_backend_fd(loop);

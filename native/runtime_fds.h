@@ -4,6 +4,8 @@
 // touching it, and says once on stderr why.
 #pragma once
 
+#include "reactor/facts.h"
+
 #include <napi.h>
 
 namespace posix_sockets {
@@ -15,6 +17,8 @@ namespace posix_sockets {
 // timerfd, io_uring) or a pipe. Descriptors the program made, or inherited
 // (0, 1, 2, a socket passed by a parent), are the program's.
 bool RefuseRuntimeFd(Napi::Env env, int fd);
+// The same, with fd's facts (reactor/facts.h) already read.
+bool RefuseRuntimeFd(Napi::Env env, int fd, const Facts& f);
 
 // Whether a sync call on `fd` must fail with EBADF (errno set) without being
 // made: the runtime's descriptor, or one closed while a call on it runs.

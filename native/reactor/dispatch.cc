@@ -233,21 +233,21 @@ Plan DecideSend(const Op& op, const Facts& f, bool ready) {
 
 }  // namespace
 
-bool WaitsUnpolled(const Op& op) {
+bool WaitsUnpolled(const Op& op, const Facts& f) {
   if (op.kind != OpKind::Recv || op.vec || op.plainIo) return false;
   if (op.flags & ~(MSG_PEEK | MSG_TRUNC)) return false;
-  Facts f = ReadFacts(op.fd);
   return f.made && !f.notSocket && f.type == SOCK_STREAM && !f.listening && f.blocking == 1 &&
          !f.rcvTimeout && !f.rcvLowat;
 }
 
-bool NeverWaits(const Op& op) {
-  return (op.kind != OpKind::Accept && (op.flags & MSG_DONTWAIT)) || NonBlocking(op.fd, ReadFacts(op.fd));
+bool NeverWaits(const Op& op, const Facts& f) {
+  return (op.kind != OpKind::Accept && (op.flags & MSG_DONTWAIT)) || NonBlocking(op.fd, f);
 }
 
-Plan Decide(const Op& op, bool ready) {
+Plan Decide(const Op& op, bool ready) { return Decide(op, ReadFacts(op.fd), ready); }
+
+Plan Decide(const Op& op, const Facts& f, bool ready) {
   if ((op.plainIo || op.vec) && ReturnsAtOnce(op)) return Plan::Now;
-  Facts f = ReadFacts(op.fd);
   switch (op.kind) {
     case OpKind::Accept:
       return DecideAccept(op, f, ready);

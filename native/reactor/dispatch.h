@@ -32,6 +32,8 @@ enum class Plan {
 // `ready`: the poller just reported the socket ready in the op's direction and
 // no JS has run since, so the poll(2) that Decide starts with is skipped.
 Plan Decide(const Op& op, bool ready = false);
+// The same, with the facts of op.fd already read (one read per call).
+Plan Decide(const Op& op, const Facts& f, bool ready = false);
 
 // Whether a recv may be queued in the poller without the poll(2) Decide starts
 // with, because its socket's readiness is exactly what ends C's wait: a
@@ -39,10 +41,10 @@ Plan Decide(const Op& op, bool ready = false);
 // timeout or low-water mark, and plain flags. The poller's watch is armed
 // level-triggered, so data already there is reported at once; the reactor
 // only asks this where the reply is not expected to be there yet (reactor.cc).
-bool WaitsUnpolled(const Op& op);
+bool WaitsUnpolled(const Op& op, const Facts& f);
 
 // MSG_DONTWAIT or a non-blocking descriptor: C's call returns at once, so it
 // is made at once, even while an earlier blocking call in the same direction waits.
-bool NeverWaits(const Op& op);
+bool NeverWaits(const Op& op, const Facts& f);
 
 }  // namespace posix_sockets

@@ -63,6 +63,48 @@ class Reactor {
  public:
   explicit Reactor(napi_env env) : env_(env), mailbox_(std::make_shared<Mailbox>()) {}
 
+  // What the reactor keeps per descriptor.
+  struct FdEntry {
+    std::deque<Op*> readers, writers;  // waiting for readiness, in call order
+    int running[2] = {0, 0};           // calls on pool threads, per direction
+    unsigned armed = 0;                // directions the poller watches (kWatchRead | kWatchWrite)
+    // The request/reply hint (Start): the last recv here waited, and a send
+    // succeeded since. Then the reply is not there yet, and the next recv
+    // goes to the poller without a poll(2) first.
+    bool recvWaited = false, sentSince = false;
+    // Closed by the caller while a call runs on a pool thread: the number is
+    // shut down but not yet close(2)d, so it is not reused under that call;
+    // every new call on it fails with EBADF; closed when the last one ends.
+    bool closedInFlight = false;
+
+    int Running() const { return running[0] + running[1]; }
+    // A recv starting: whether the request/reply hint holds (it is used up).
+    bool TakeReplyHint() {
+      bool pending = recvWaited && sentSince;
+      sentSince = false;
+      return pending;
+    }
+    // A send or recv made at once (not from the poller's queue).
+    void NoteMadeAtOnce(const Op& op) {
+      if (op.kind == OpKind::Recv) {
+        recvWaited = false;  // data was there: poll first next time
+      } else if (op.kind == OpKind::Send && op.ret > 0) {
+        sentSince = true;
+      }
+    }
+    // Calls in one direction run in call order: a new one waits while an
+    // earlier one waits or runs, so `send(a); send(b)` never reorders bytes.
+    bool Busy(bool reading) const {
+      return !(reading ? readers : writers).empty() || running[reading ? 0 : 1] > 0;
+    }
+  };
+
+  // The entry of fd, or null; valid until the reactor next runs JS or closes fd.
+  FdEntry* Find(int fd) {
+    auto it = fds_.find(fd);
+    return it == fds_.end() ? nullptr : &it->second;
+  }
+
   bool Init() {
     if (napi_get_uv_event_loop(env_, &loop_) != napi_ok || !poller_.Open()) return false;
     poll_ = static_cast<uv_poll_t*>(malloc(uv_handle_size(UV_POLL)));
@@ -92,35 +134,6 @@ class Reactor {
     return it != fds_.end() && it->second.closedInFlight;
   }
 
-  bool IsBusy(int fd, bool reading) const {
-    auto it = fds_.find(fd);
-    return it != fds_.end() && it->second.Busy(reading);
-  }
-
-  // The request/reply hint (FdEntry): records what a call on fd just did, and
-  // says whether a recv may skip its poll. Only descriptors with an entry
-  // (a call waited on them) keep a hint; the rest cost one lookup.
-  // A recv starting: whether the hint holds (and it is used up).
-  bool ReplyPending(int fd) {
-    auto it = fds_.find(fd);
-    if (it == fds_.end()) return false;
-    FdEntry& e = it->second;
-    bool pending = e.recvWaited && e.sentSince;
-    e.sentSince = false;
-    return pending;
-  }
-
-  // A send or recv made at once (not from the poller's queue).
-  void NoteMadeAtOnce(const Op& op) {
-    if (op.kind != OpKind::Send && op.kind != OpKind::Recv) return;
-    auto it = fds_.find(op.fd);
-    if (it == fds_.end()) return;
-    if (op.kind == OpKind::Recv) {
-      it->second.recvWaited = false;  // data was there: poll first next time
-    } else if (op.ret > 0) {
-      it->second.sentSince = true;
-    }
-  }
 
   // Takes a job (job.h): straight to a pool thread, with no descriptor to track.
   void SubmitJob(Op* op) {
@@ -210,26 +223,6 @@ class Reactor {
   }
 
  private:
-  struct FdEntry {
-    std::deque<Op*> readers, writers;  // waiting for readiness, in call order
-    int running[2] = {0, 0};           // calls on pool threads, per direction
-    unsigned armed = 0;                // directions the poller watches (kWatchRead | kWatchWrite)
-    // The request/reply hint (Start): the last recv here waited, and a send
-    // succeeded since. Then the reply is not there yet, and the next recv
-    // goes to the poller without a poll(2) first.
-    bool recvWaited = false, sentSince = false;
-    // Closed by the caller while a call runs on a pool thread: the number is
-    // shut down but not yet close(2)d, so it is not reused under that call;
-    // every new call on it fails with EBADF; closed when the last one ends.
-    bool closedInFlight = false;
-
-    int Running() const { return running[0] + running[1]; }
-    // Calls in one direction run in call order: a new one waits while an
-    // earlier one waits or runs, so `send(a); send(b)` never reorders bytes.
-    bool Busy(bool reading) const {
-      return !(reading ? readers : writers).empty() || running[reading ? 0 : 1] > 0;
-    }
-  };
 
   uint32_t NextId() {
     if (++nextId_ == 0) nextId_ = 1;
@@ -573,24 +566,26 @@ double Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& in
              size_t viewIndex, size_t addrIndex, size_t callbackIndex) {
   Reactor* r = GetReactor(env, false);
   Plan plan;
-  if (RefuseRuntimeFd(env, op->fd)) {  // the Node runtime's own (runtime_fds.h)
+  Facts f = ReadFacts(op->fd);  // read once: every decision below uses them
+  Reactor::FdEntry* e = r != nullptr ? r->Find(op->fd) : nullptr;
+  if (RefuseRuntimeFd(env, op->fd, f)) {  // the Node runtime's own (runtime_fds.h)
     op->ret = -1;
     op->err = EBADF;
     plan = Plan::Now;
-  } else if (r != nullptr && r->IsClosedInFlight(op->fd)) {
+  } else if (e != nullptr && e->closedInFlight) {
     op->ret = -1;
     op->err = EBADF;
     plan = Plan::Now;
-  } else if (r != nullptr && r->IsBusy(op->fd, IsReader(*op)) && !NeverWaits(*op)) {
+  } else if (e != nullptr && e->Busy(IsReader(*op)) && !NeverWaits(*op, f)) {
     plan = IsReader(*op) ? Plan::WaitRead : Plan::WaitWrite;  // behind the earlier call
   } else {
     // A reply not there yet goes straight to the poller (dispatch.h).
-    bool unpolled = r != nullptr && op->kind == OpKind::Recv && r->ReplyPending(op->fd) && WaitsUnpolled(*op);
-    plan = unpolled ? Plan::WaitRead : Decide(*op);
+    bool unpolled = e != nullptr && op->kind == OpKind::Recv && e->TakeReplyHint() && WaitsUnpolled(*op, f);
+    plan = unpolled ? Plan::WaitRead : Decide(*op, f);
     if (plan == Plan::Now) {
       Perform(*op);  // on the caller's own memory
       if (op->vec) WriteBackInPlace(*op);
-      if (r != nullptr) r->NoteMadeAtOnce(*op);
+      if (e != nullptr) e->NoteMadeAtOnce(*op);
     }
   }
   int32_t* slots = State(env).lastCall;
