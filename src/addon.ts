@@ -206,7 +206,10 @@ function locate(): string {
 }
 
 export const addonPath = locate();
-export const addon: Addon = require(addonPath);
+// Copied into a plain object: the module's exports object has so many
+// properties that V8 keeps it as a dictionary, so that every `addon.recv`
+// would be a hash lookup; the copy has fast properties.
+export const addon: Addon = { ...(require(addonPath) as Addon) };
 
 /** Slots of `addon.lastCall` (native/addon.h): errno of the last failing sync call… */
 export const ERRNO_SLOT = 0;

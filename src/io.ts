@@ -99,13 +99,13 @@ function ioArgs(fn: string, fd: number, buf: unknown, count: unknown, write: boo
  */
 export function read(fd: number, buf: ArrayBufferView, count: number, options?: BlockingOptions): CallPromise {
   const bytes = ioArgs('read', fd, buf, count, false);
-  return queue('read', options, (cb) => addon.read(fd, bytes, count, cb), t.tracing ? (r, err) => t.emit('read', [String(fd), fmtRead(bytes, r), String(count)], r, err) : undefined);
+  return queue('read', options, (cb) => addon.read(fd, bytes, count, cb), t.state.tracing ? (r, err) => t.emit('read', [String(fd), fmtRead(bytes, r), String(count)], r, err) : undefined);
 }
 
 /** write(2): `count` bytes of `buf` (a string is written as UTF-8); resolves to the count written, or -1 with errno. */
 export function write(fd: number, buf: ArrayBufferView | string, count: number, options?: BlockingOptions): CallPromise {
   const bytes = ioArgs('write', fd, buf, count, true);
-  return queue('write', options, (cb) => addon.write(fd, bytes, count, cb), t.tracing ? (r, err) => t.emit('write', [String(fd), t.fmtData(bytes, count), String(count)], r, err) : undefined);
+  return queue('write', options, (cb) => addon.write(fd, bytes, count, cb), t.state.tracing ? (r, err) => t.emit('write', [String(fd), t.fmtData(bytes, count), String(count)], r, err) : undefined);
 }
 
 /** readv(2): scatters what is read over the first `iovcnt` entries of `iov`. */
@@ -113,7 +113,7 @@ export function readv(fd: number, iov: iovec[], iovcnt: number, options?: Blocki
   v.int('readv', 'fd', fd);
   v.int('readv', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('readv', 'iov', iov, iovcnt);
-  return queue('readv', options, (cb) => addon.readv(fd, bases, lens, iovcnt, cb), t.tracing ? (r, err) => traceVector('readv', fd, bases, lens, iovcnt, r, err) : undefined);
+  return queue('readv', options, (cb) => addon.readv(fd, bases, lens, iovcnt, cb), t.state.tracing ? (r, err) => traceVector('readv', fd, bases, lens, iovcnt, r, err) : undefined);
 }
 
 /** writev(2): gathers the first `iovcnt` entries of `iov` into one write. */
@@ -121,14 +121,14 @@ export function writev(fd: number, iov: iovec[], iovcnt: number, options?: Block
   v.int('writev', 'fd', fd);
   v.int('writev', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('writev', 'iov', iov, iovcnt);
-  return queue('writev', options, (cb) => addon.writev(fd, bases, lens, iovcnt, cb), t.tracing ? (r, err) => traceVector('writev', fd, bases, lens, iovcnt, r, err) : undefined);
+  return queue('writev', options, (cb) => addon.writev(fd, bases, lens, iovcnt, cb), t.state.tracing ? (r, err) => traceVector('writev', fd, bases, lens, iovcnt, r, err) : undefined);
 }
 
 /** read(2) on the calling thread: up to `count` bytes of any descriptor into `buf`; 0 at end of file. */
 export function readSync(fd: number, buf: ArrayBufferView, count: number): number {
   const bytes = ioArgs('readSync', fd, buf, count, false);
   const r = withErrno(addon.readSync(fd, bytes, count));
-  if (t.tracing) t.emit('read', [String(fd), fmtRead(bytes, r), String(count)], r, errno);
+  if (t.state.tracing) t.emit('read', [String(fd), fmtRead(bytes, r), String(count)], r, errno);
   return r;
 }
 
@@ -136,7 +136,7 @@ export function readSync(fd: number, buf: ArrayBufferView, count: number): numbe
 export function writeSync(fd: number, buf: ArrayBufferView | string, count: number): number {
   const bytes = ioArgs('writeSync', fd, buf, count, true);
   const r = withErrno(addon.writeSync(fd, bytes, count));
-  if (t.tracing) t.emit('write', [String(fd), t.fmtData(bytes, count), String(count)], r, errno);
+  if (t.state.tracing) t.emit('write', [String(fd), t.fmtData(bytes, count), String(count)], r, errno);
   return r;
 }
 
@@ -146,7 +146,7 @@ export function readvSync(fd: number, iov: iovec[], iovcnt: number): number {
   v.int('readvSync', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('readvSync', 'iov', iov, iovcnt);
   const r = withErrno(addon.readvSync(fd, bases, lens, iovcnt));
-  if (t.tracing) traceVector('readv', fd, bases, lens, iovcnt, r, errno);
+  if (t.state.tracing) traceVector('readv', fd, bases, lens, iovcnt, r, errno);
   return r;
 }
 
@@ -156,7 +156,7 @@ export function writevSync(fd: number, iov: iovec[], iovcnt: number): number {
   v.int('writevSync', 'iovcnt', iovcnt);
   const [bases, lens] = iovecArgs('writevSync', 'iov', iov, iovcnt);
   const r = withErrno(addon.writevSync(fd, bases, lens, iovcnt));
-  if (t.tracing) traceVector('writev', fd, bases, lens, iovcnt, r, errno);
+  if (t.state.tracing) traceVector('writev', fd, bases, lens, iovcnt, r, errno);
   return r;
 }
 
@@ -173,7 +173,7 @@ export function socketpair(domain: number, type: number, protocol: number, sv: I
   }
   v.view('socketpair', 'sv', sv);
   const r = withErrno(addon.socketpair(domain, type, protocol, sv));
-  if (t.tracing) t.emit('socketpair', [t.fmtFamily(domain), t.fmtType(type), String(protocol), r === -1 ? '0x...' : `[${sv[0]}, ${sv[1]}]`], r, errno);
+  if (t.state.tracing) t.emit('socketpair', [t.fmtFamily(domain), t.fmtType(type), String(protocol), r === -1 ? '0x...' : `[${sv[0]}, ${sv[1]}]`], r, errno);
   return r;
 }
 
@@ -200,7 +200,7 @@ export function ioctl(fd: number, request: number, argp: HasBytes | ArrayBufferV
   const bytes = v.memory('ioctl', 'argp', argp);
   if (bytes.byteLength < INT_SIZE) throw new RangeError(`ioctl(): argument 'argp' must hold an int (${INT_SIZE} bytes), got ${bytes.byteLength}`);
   const r = withErrno(addon.ioctl(fd, request, bytes));
-  if (t.tracing) {
+  if (t.state.tracing) {
     const name = ['FIONREAD', 'FIONBIO', 'SIOCATMARK', 'SIOCOUTQ', 'SIOCOUTQNSD'].find((n) => addon.constants[n] === request) ?? String(request);
     const value = new DataView(bytes.buffer, bytes.byteOffset, INT_SIZE).getInt32(0, endianness() === 'LE');
     t.emit('ioctl', [String(fd), name, r === -1 && request !== addon.constants.FIONBIO ? '0x...' : `[${value}]`], r, errno);

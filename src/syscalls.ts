@@ -59,7 +59,7 @@ export function socket(domain: number, type: number, protocol: number): number {
   v.int('socket', 'type', type);
   v.int('socket', 'protocol', protocol);
   const r = withErrno(addon.socket(domain, type, protocol));
-  if (t.tracing) t.emit('socket', [t.fmtFamily(domain), t.fmtType(type), String(protocol)], r, errno);
+  if (t.state.tracing) t.emit('socket', [t.fmtFamily(domain), t.fmtType(type), String(protocol)], r, errno);
   return r;
 }
 
@@ -68,7 +68,7 @@ export function bind(sockfd: number, addr: SockaddrArg | null, addrlen: number):
   v.int('bind', 'sockfd', sockfd);
   const [bytes, len] = addrIn('bind', addr, addrlen);
   const r = withErrno(addon.bind(sockfd, bytes, len));
-  if (t.tracing) t.emit('bind', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, errno);
+  if (t.state.tracing) t.emit('bind', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, errno);
   return r;
 }
 
@@ -77,7 +77,7 @@ export function listen(sockfd: number, backlog: number): number {
   v.int('listen', 'sockfd', sockfd);
   v.int('listen', 'backlog', backlog);
   const r = withErrno(addon.listen(sockfd, backlog));
-  if (t.tracing) t.emit('listen', [String(sockfd), String(backlog)], r, errno);
+  if (t.state.tracing) t.emit('listen', [String(sockfd), String(backlog)], r, errno);
   return r;
 }
 
@@ -85,7 +85,7 @@ export function listen(sockfd: number, backlog: number): number {
 export function close(fd: number): number {
   v.int('close', 'fd', fd);
   const r = withErrno(addon.close(fd));
-  if (t.tracing) t.emit('close', [String(fd)], r, errno);
+  if (t.state.tracing) t.emit('close', [String(fd)], r, errno);
   return r;
 }
 
@@ -94,7 +94,7 @@ export function shutdown(sockfd: number, how: number): number {
   v.int('shutdown', 'sockfd', sockfd);
   v.int('shutdown', 'how', how);
   const r = withErrno(addon.shutdown(sockfd, how));
-  if (t.tracing) t.emit('shutdown', [String(sockfd), t.fmtHow(how)], r, errno);
+  if (t.state.tracing) t.emit('shutdown', [String(sockfd), t.fmtHow(how)], r, errno);
   return r;
 }
 
@@ -109,7 +109,7 @@ export function setsockopt(sockfd: number, level: number, optname: number, optva
   const bytes = v.optionalMemory('setsockopt', 'optval', optval);
   const len = bytes === null ? v.socklen('setsockopt', 'optlen', optlen) : v.length('setsockopt', 'optlen', optlen, bytes.byteLength, 'optval');
   const r = withErrno(addon.setsockopt(sockfd, level, optname, bytes, len));
-  if (t.tracing) t.emit('setsockopt', [String(sockfd), t.fmtLevel(level), t.fmtOptname(level, optname), fmtOptval(bytes, len), String(len)], r, errno);
+  if (t.state.tracing) t.emit('setsockopt', [String(sockfd), t.fmtLevel(level), t.fmtOptname(level, optname), fmtOptval(bytes, len), String(len)], r, errno);
   return r;
 }
 
@@ -123,7 +123,7 @@ export function getsockopt(sockfd: number, level: number, optname: number, optva
   const before = v.length('getsockopt', 'optlen.value', ref.value, bytes.byteLength, 'optval');
   const r = withErrno(addon.getsockopt(sockfd, level, optname, bytes, before));
   setOut(ref, r, lastCall[OUTLEN_SLOT]);
-  if (t.tracing) t.emit('getsockopt', [String(sockfd), t.fmtLevel(level), t.fmtOptname(level, optname), r === -1 ? '0x...' : fmtOptval(bytes, ref.value), fmtRef(ref, before)], r, errno);
+  if (t.state.tracing) t.emit('getsockopt', [String(sockfd), t.fmtLevel(level), t.fmtOptname(level, optname), r === -1 ? '0x...' : fmtOptval(bytes, ref.value), fmtRef(ref, before)], r, errno);
   return r;
 }
 
@@ -140,7 +140,7 @@ function nameCall(fn: 'getsockname' | 'getpeername', sockfd: number, addr: Socka
   const before = v.length(fn, 'addrlen.value', ref.value, bytes.byteLength, 'addr');
   const r = withErrno(addon[fn](sockfd, bytes, before));
   setOut(ref, r, lastCall[OUTLEN_SLOT]);
-  if (t.tracing) t.emit(fn, [String(sockfd), r === -1 ? '0x...' : t.fmtSockaddr(bytes, Math.min(before, ref.value)), fmtRef(ref, before)], r, errno);
+  if (t.state.tracing) t.emit(fn, [String(sockfd), r === -1 ? '0x...' : t.fmtSockaddr(bytes, Math.min(before, ref.value)), fmtRef(ref, before)], r, errno);
   return r;
 }
 
@@ -160,7 +160,7 @@ export function fcntl(fd: number, cmd: number, arg?: number): number {
   v.int('fcntl', 'cmd', cmd);
   if (arg !== undefined) v.int('fcntl', 'arg', arg);
   const r = withErrno(addon.fcntl(fd, cmd, arg));
-  if (t.tracing) t.emit('fcntl', [String(fd), t.fmtCmd(cmd), ...(arg === undefined ? [] : [String(arg)])], r, errno);
+  if (t.state.tracing) t.emit('fcntl', [String(fd), t.fmtCmd(cmd), ...(arg === undefined ? [] : [String(arg)])], r, errno);
   return r;
 }
 
@@ -186,7 +186,7 @@ export function accept(sockfd: number, addr: SockaddrArg | null, addrlen: Length
     (cb) => addon.accept(sockfd, bytes, before, cb),
     (r, err, outlen) => {
       setOut(ref, r, outlen);
-      if (t.tracing) traceAccept('accept', sockfd, bytes, ref, before, r, err);
+      if (t.state.tracing) traceAccept('accept', sockfd, bytes, ref, before, r, err);
     },
   );
 }
@@ -196,7 +196,7 @@ export function acceptSync(sockfd: number, addr: SockaddrArg | null, addrlen: Le
   const [bytes, ref, before] = acceptArgs('acceptSync', sockfd, addr, addrlen);
   const r = withErrno(addon.acceptSync(sockfd, bytes, before));
   setOut(ref, r, lastCall[OUTLEN_SLOT]);
-  if (t.tracing) traceAccept('accept', sockfd, bytes, ref, before, r, errno);
+  if (t.state.tracing) traceAccept('accept', sockfd, bytes, ref, before, r, errno);
   return r;
 }
 
@@ -223,7 +223,7 @@ export const accept4 = (addon.accept4 &&
       (cb) => addon.accept4!(sockfd, bytes, before, flags, cb),
       (r, err, outlen) => {
         setOut(ref, r, outlen);
-        if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, err, [t.fmtType(flags)]);
+        if (t.state.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, err, [t.fmtType(flags)]);
       },
     );
   }) satisfies Accept4) as IfPlatformHas<'accept4', Accept4>;
@@ -235,7 +235,7 @@ export const accept4Sync = (addon.accept4Sync &&
     v.int('accept4Sync', 'flags', flags);
     const r = withErrno(addon.accept4Sync!(sockfd, bytes, before, flags));
     setOut(ref, r, lastCall[OUTLEN_SLOT]);
-    if (t.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, errno, [t.fmtType(flags)]);
+    if (t.state.tracing) traceAccept('accept4', sockfd, bytes, ref, before, r, errno, [t.fmtType(flags)]);
     return r;
   }) satisfies Accept4Sync) as IfPlatformHas<'accept4', Accept4Sync>;
 
@@ -248,7 +248,7 @@ export function connect(sockfd: number, addr: SockaddrArg | null, addrlen: numbe
     options,
     (cb) => addon.connect(sockfd, bytes, len, cb),
     // Only a traced call needs a completion hook.
-    t.tracing ? (r, err) => t.emit('connect', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, err) : undefined,
+    t.state.tracing ? (r, err) => t.emit('connect', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, err) : undefined,
   );
 }
 
@@ -257,7 +257,7 @@ export function connectSync(sockfd: number, addr: SockaddrArg | null, addrlen: n
   v.int('connectSync', 'sockfd', sockfd);
   const [bytes, len] = addrIn('connectSync', addr, addrlen);
   const r = withErrno(addon.connectSync(sockfd, bytes, len));
-  if (t.tracing) t.emit('connect', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, errno);
+  if (t.state.tracing) t.emit('connect', [String(sockfd), t.fmtSockaddr(bytes, len), String(len)], r, errno);
   return r;
 }
 
@@ -277,7 +277,7 @@ export function send(sockfd: number, buf: SendData, len: number, flags: number, 
     options,
     (cb) => addon.send(sockfd, bytes, len, flags, cb),
     // Only a traced call needs a completion hook.
-    t.tracing ? (r, err) => t.emit('send', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags)], r, err) : undefined,
+    t.state.tracing ? (r, err) => t.emit('send', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags)], r, err) : undefined,
   );
 }
 
@@ -285,7 +285,7 @@ export function send(sockfd: number, buf: SendData, len: number, flags: number, 
 export function sendSync(sockfd: number, buf: SendData, len: number, flags: number): number {
   const bytes = sendArgs('sendSync', sockfd, buf, len, flags);
   const r = withErrno(addon.sendSync(sockfd, bytes, len, flags));
-  if (t.tracing) t.emit('send', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags)], r, errno);
+  if (t.state.tracing) t.emit('send', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags)], r, errno);
   return r;
 }
 
@@ -298,7 +298,7 @@ export function sendto(sockfd: number, buf: SendData, len: number, flags: number
     options,
     (cb) => addon.sendto(sockfd, bytes, len, flags, a, alen, cb),
     // Only a traced call needs a completion hook.
-    t.tracing ? (r, err) => t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, err) : undefined,
+    t.state.tracing ? (r, err) => t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, err) : undefined,
   );
 }
 
@@ -307,7 +307,7 @@ export function sendtoSync(sockfd: number, buf: SendData, len: number, flags: nu
   const bytes = sendArgs('sendtoSync', sockfd, buf, len, flags);
   const [a, alen] = addrIn('sendtoSync', dest_addr, addrlen, 'dest_addr');
   const r = withErrno(addon.sendtoSync(sockfd, bytes, len, flags, a, alen));
-  if (t.tracing) t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, errno);
+  if (t.state.tracing) t.emit('sendto', [String(sockfd), t.fmtData(bytes, len), String(len), t.fmtFlags(flags), t.fmtSockaddr(a, alen), String(alen)], r, errno);
   return r;
 }
 
@@ -329,7 +329,7 @@ export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: n
     options,
     (cb) => addon.recv(sockfd, bytes, len, flags, cb),
     // Only a traced call needs a completion hook.
-    t.tracing ? (r, err) => t.emit('recv', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags)], r, err) : undefined,
+    t.state.tracing ? (r, err) => t.emit('recv', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags)], r, err) : undefined,
   );
 }
 
@@ -337,7 +337,7 @@ export function recv(sockfd: number, buf: ArrayBufferView, len: number, flags: n
 export function recvSync(sockfd: number, buf: ArrayBufferView, len: number, flags: number): number {
   const bytes = recvArgs('recvSync', sockfd, buf, len, flags);
   const r = withErrno(addon.recvSync(sockfd, bytes, len, flags));
-  if (t.tracing) t.emit('recv', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags)], r, errno);
+  if (t.state.tracing) t.emit('recv', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags)], r, errno);
   return r;
 }
 
@@ -351,7 +351,7 @@ export function recvfrom(sockfd: number, buf: ArrayBufferView, len: number, flag
     (cb) => addon.recvfrom(sockfd, bytes, len, flags, a, before, cb),
     (r, err, outlen) => {
       setOut(ref, r, outlen);
-      if (t.tracing) t.emit('recvfrom', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags), r === -1 || ref === null ? (a === null ? 'NULL' : '0x...') : t.fmtSockaddr(a, Math.min(before ?? 0, ref.value)), fmtRef(ref, before)], r, err);
+      if (t.state.tracing) t.emit('recvfrom', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags), r === -1 || ref === null ? (a === null ? 'NULL' : '0x...') : t.fmtSockaddr(a, Math.min(before ?? 0, ref.value)), fmtRef(ref, before)], r, err);
     },
   );
 }
@@ -362,6 +362,6 @@ export function recvfromSync(sockfd: number, buf: ArrayBufferView, len: number, 
   const [a, ref, before] = addrOut('recvfromSync', src_addr, addrlen, 'src_addr');
   const r = withErrno(addon.recvfromSync(sockfd, bytes, len, flags, a, before));
   setOut(ref, r, lastCall[OUTLEN_SLOT]);
-  if (t.tracing) t.emit('recvfrom', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags), r === -1 || ref === null ? (a === null ? 'NULL' : '0x...') : t.fmtSockaddr(a, Math.min(before ?? 0, ref.value)), fmtRef(ref, before)], r, errno);
+  if (t.state.tracing) t.emit('recvfrom', [String(sockfd), fmtRecvData(bytes, r), String(len), t.fmtFlags(flags), r === -1 || ref === null ? (a === null ? 'NULL' : '0x...') : t.fmtSockaddr(a, Math.min(before ?? 0, ref.value)), fmtRef(ref, before)], r, errno);
   return r;
 }

@@ -20,12 +20,15 @@ const c = addon.constants;
 const layout = addon.layout;
 const hostLE = endianness() === 'LE';
 
-/** @internal Read by the call wrappers before formatting anything. */
-export let tracing = process.env.POSIX_SOCKETS_TRACE === '1';
+/**
+ * @internal Read by the call wrappers before formatting anything. A property of
+ * a constant object, not a `let` export: optimised code loads it inline.
+ */
+export const state = { tracing: process.env.POSIX_SOCKETS_TRACE === '1' };
 
 /** Turns call tracing on or off (the initial state is POSIX_SOCKETS_TRACE=1). */
 export function trace(on: boolean): void {
-  tracing = on;
+  state.tracing = on;
 }
 
 function namesWithPrefix(prefix: string, exclude: string[] = []): Map<number, string> {
