@@ -23,7 +23,9 @@ class Poller {
   bool Open();
   // Watches `target` once for the given directions, in addition to those
   // already watched. False when the poller cannot watch it (e.g. a regular file).
-  bool Arm(int target, bool read, bool write);
+  // `known`: the poller has held `target` since it was last forgotten, so the
+  // watch is most likely changed rather than added (either way it is right).
+  bool Arm(int target, bool read, bool write, bool known);
   // Stops watching `target` (before it is closed).
   void Forget(int target);
   // Fills up to `max` (at most 64) ready descriptors without waiting; returns

@@ -14,13 +14,17 @@ bool Poller::Open() {
   return fd != -1;
 }
 
-bool Poller::Arm(int target, bool read, bool write) {
+bool Poller::Arm(int target, bool read, bool write, bool known) {
   if (!read && !write) return true;
   epoll_event ev{};
   ev.events = EPOLLONESHOT | (read ? EPOLLIN | EPOLLRDHUP : 0u) | (write ? EPOLLOUT : 0u);
   ev.data.fd = target;
+  if (!known) {  // a new descriptor: add it (it may still be there from a dup: then change it)
+    if (epoll_ctl(fd, EPOLL_CTL_ADD, target, &ev) == 0) return true;
+    return errno == EEXIST && epoll_ctl(fd, EPOLL_CTL_MOD, target, &ev) == 0;
+  }
   if (epoll_ctl(fd, EPOLL_CTL_MOD, target, &ev) == 0) return true;
-  if (errno != ENOENT) return false;
+  if (errno != ENOENT) return false;  // closed behind the library's back: add it anew
   if (epoll_ctl(fd, EPOLL_CTL_ADD, target, &ev) == 0) return true;
   return errno == EEXIST && epoll_ctl(fd, EPOLL_CTL_MOD, target, &ev) == 0;
 }

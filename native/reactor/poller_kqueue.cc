@@ -19,7 +19,7 @@ bool Poller::Open() {
   return fd != -1;
 }
 
-bool Poller::Arm(int target, bool read, bool write) {
+bool Poller::Arm(int target, bool read, bool write, bool /*known: EV_ADD adds or changes*/) {
   if (!read && !write) return true;
   struct kevent ch[2];
   int n = 0;

@@ -68,10 +68,11 @@ class Reactor {
     std::deque<Op*> readers, writers;  // waiting for readiness, in call order
     int running[2] = {0, 0};           // calls on pool threads, per direction
     unsigned armed = 0;                // directions the poller watches (kWatchRead | kWatchWrite)
-    // The request/reply hint (Start): the last recv here waited, and a send
-    // succeeded since. Then the reply is not there yet, and the next recv
-    // goes to the poller without a poll(2) first.
-    bool recvWaited = false, sentSince = false;
+    bool inPoller = false;             // the poller has held fd since it was added (Poller::Arm's `known`)
+    // The request/reply hint (Start): the last recv here waited (or there was
+    // none yet), and a send succeeded since. Then the reply is not there yet,
+    // and the next recv goes to the poller without a poll(2) first.
+    bool recvWaited = true, sentSince = false;
     // Closed by the caller while a call runs on a pool thread: the number is
     // shut down but not yet close(2)d, so it is not reused under that call;
     // every new call on it fails with EBADF; closed when the last one ends.
@@ -104,6 +105,10 @@ class Reactor {
     auto it = fds_.find(fd);
     return it == fds_.end() ? nullptr : &it->second;
   }
+
+  // A send made at once on a descriptor without an entry: the entry that
+  // carries the hint for its first recv (a request's reply).
+  void NoteFirstSend(int fd) { fds_[fd].sentSince = true; }
 
   bool Init() {
     if (napi_get_uv_event_loop(env_, &loop_) != napi_ok || !poller_.Open()) return false;
@@ -184,7 +189,9 @@ class Reactor {
       errno = EBADF;
       return -1;
     }
-    poller_.Forget(fd);
+    // (One the poller never held needs no forgetting; one it held since an
+    // entry was dropped is dropped by the kernel when the file closes.)
+    if (e.inPoller) poller_.Forget(fd);
     // Calls still waiting never reached the kernel: they fail as a call on a
     // closed descriptor does.
     for (auto* q : {&e.readers, &e.writers}) {
@@ -308,8 +315,9 @@ class Reactor {
     // Already watched as wanted (or nothing to watch; a watch left armed only
     // brings a spurious wake-up): no syscall.
     if (want == 0 || want == e.armed) return;
-    if (poller_.Arm(fd, read, write)) {
+    if (poller_.Arm(fd, read, write, e.inPoller)) {
       e.armed = want;
+      e.inPoller = true;
       return;
     }
     // A descriptor the poller cannot watch: the first call of each direction
@@ -585,7 +593,12 @@ double Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& in
     if (plan == Plan::Now) {
       Perform(*op);  // on the caller's own memory
       if (op->vec) WriteBackInPlace(*op);
-      if (e != nullptr) e->NoteMadeAtOnce(*op);
+      if (e != nullptr) {
+        e->NoteMadeAtOnce(*op);
+      } else if (r != nullptr && op->kind == OpKind::Send && op->ret > 0 && !op->vec && !op->plainIo &&
+                 f.made && f.type == SOCK_STREAM) {
+        r->NoteFirstSend(op->fd);
+      }
     }
   }
   int32_t* slots = State(env).lastCall;
