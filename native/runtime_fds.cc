@@ -38,7 +38,10 @@ const char* RuntimeKind(int fd, char* link, size_t size) {
 
 }  // namespace
 
-bool RefuseRuntimeFd(Napi::Env env, int fd) { return RefuseRuntimeFd(env, fd, ReadFacts(fd)); }
+bool RefuseRuntimeFd(Napi::Env env, int fd) {
+  if (fd <= 2 || MadeByLibrary(fd)) return false;  // the common case, without the facts' lock
+  return RefuseRuntimeFd(env, fd, ReadFacts(fd));
+}
 
 bool RefuseRuntimeFd(Napi::Env env, int fd, const Facts& f) {
   // 0, 1 and 2 are the program's whatever flags the runtime gave them.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <atomic>
 #include <unordered_map>
 
 namespace posix_sockets {
@@ -33,15 +34,35 @@ class FactsTable {
   void Set(int fd, const Facts& f) {
     std::lock_guard<std::mutex> g(m_);
     map_[fd] = f;
+    SetMade(fd, f.made);
   }
   void Forget(int fd) {
     std::lock_guard<std::mutex> g(m_);
     map_.erase(fd);
+    SetMade(fd, false);
+  }
+  // Whether fd has facts with `made`, without the lock for the common numbers.
+  bool Made(int fd) {
+    if (fd >= 0 && fd < kBits) return (made_[fd / 64].load(std::memory_order_relaxed) >> (fd % 64)) & 1;
+    return Read(fd).made;
   }
 
  private:
+  // One bit per descriptor number below kBits, mirroring map_[fd].made (under m_).
+  static constexpr int kBits = 65536;
+  void SetMade(int fd, bool made) {
+    if (fd < 0 || fd >= kBits) return;
+    uint64_t bit = uint64_t{1} << (fd % 64);
+    if (made) {
+      made_[fd / 64].fetch_or(bit, std::memory_order_relaxed);
+    } else {
+      made_[fd / 64].fetch_and(~bit, std::memory_order_relaxed);
+    }
+  }
+
   std::mutex m_;
   std::unordered_map<int, Facts> map_;
+  std::atomic<uint64_t> made_[kBits / 64] = {};
 };
 
 bool AnyNonZero(const uint8_t* p, socklen_t n) {
@@ -62,6 +83,8 @@ uint64_t ReadSysctl(const char* path, int index) {
 }  // namespace
 
 Facts ReadFacts(int fd) { return FactsTable::Get().Read(fd); }
+
+bool MadeByLibrary(int fd) { return FactsTable::Get().Made(fd); }
 
 void NoteSocket(int fd, int domain, int type) {
   Facts f;

@@ -33,6 +33,8 @@ struct Facts {
 
 // The facts known about `fd` (all defaults when none).
 Facts ReadFacts(int fd);
+// ReadFacts(fd).made, without taking the table's lock (for the sync calls' checks).
+bool MadeByLibrary(int fd);
 
 // Records what a successful call of the library established. Each is called
 // by the one place that makes that call, for the sync twin and the async form.

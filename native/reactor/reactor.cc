@@ -135,6 +135,7 @@ class Reactor {
   }
 
   bool IsClosedInFlight(int fd) const {
+    if (closedInFlight_ == 0) return false;
     auto it = fds_.find(fd);
     return it != fds_.end() && it->second.closedInFlight;
   }
@@ -209,6 +210,7 @@ class Reactor {
       // send EPIPE) and keep the descriptor number until it is out, so that
       // the number is not reused under it.
       e.closedInFlight = true;
+      closedInFlight_++;
       shutdown(fd, SHUT_RDWR);
     } else {
       ret = close(fd);
@@ -456,6 +458,7 @@ class Reactor {
         e.running[IsReader(*op) ? 0 : 1]--;
         if (e.Running() == 0 && e.closedInFlight) {
           close(fd);
+          self->closedInFlight_--;
           self->fds_.erase(it);
         } else {
           more = !e.readers.empty() || !e.writers.empty();
@@ -487,6 +490,7 @@ class Reactor {
     self->running_.clear();  // owned by their pool threads now
     self->interrupting_.clear();
     self->fds_.clear();
+    self->closedInFlight_ = 0;
     self->handlesClosing_ = 3;
     uv_timer_stop(self->retry_);
     uv_close(AsHandle(self->retry_), &Reactor::OnHandleClosed);
@@ -516,6 +520,7 @@ class Reactor {
   std::vector<uint32_t> interrupting_;  // ids of running_ ops still being interrupted
   uv_timer_t* retry_ = nullptr;  // re-sends the interrupt while interrupting_ is not empty
   size_t pending_ = 0;  // ops on pool threads or posted for delivery
+  size_t closedInFlight_ = 0;  // entries of fds_ with closedInFlight set
   uint64_t jsRuns_ = 0;  // completions delivered to JS so far
   uint32_t nextId_ = 0;
   int handlesClosing_ = 0;  // libuv handles still closing at teardown; the last one frees this
