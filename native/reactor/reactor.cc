@@ -73,6 +73,11 @@ class Reactor {
     // none yet), and a send succeeded since. Then the reply is not there yet,
     // and the next recv goes to the poller without a poll(2) first.
     bool recvWaited = true, sentSince = false;
+    // Hinted recvs since the last one that polled: every kPollSample-th polls
+    // anyway, so that a peer whose replies are already there (on the same
+    // CPU, say) is noticed and the hint dropped (NoteMadeAtOnce).
+    uint8_t unpolledRun = 0;
+    static constexpr uint8_t kPollSample = 8;
     // Closed by the caller while a call runs on a pool thread: the number is
     // shut down but not yet close(2)d, so it is not reused under that call;
     // every new call on it fails with EBADF; closed when the last one ends.
@@ -83,7 +88,10 @@ class Reactor {
     bool TakeReplyHint() {
       bool pending = recvWaited && sentSince;
       sentSince = false;
-      return pending;
+      if (!pending) return false;
+      if (++unpolledRun < kPollSample) return true;
+      unpolledRun = 0;
+      return false;
     }
     // A send or recv made at once (not from the poller's queue).
     void NoteMadeAtOnce(const Op& op) {
