@@ -675,12 +675,26 @@ process.on('exit', () => {
   if (!reported) process.exitCode = 70;
 });
 
+// Every export once per round, in a seeded random order, so that each is
+// called ITERATIONS / all.length times whatever the seed.
+let order = [];
+function next(k) {
+  if (k % all.length === 0) {
+    order = all.slice();
+    for (let j = order.length - 1; j > 0; j--) {
+      const r = below(j + 1);
+      [order[j], order[r]] = [order[r], order[j]];
+    }
+  }
+  return order[k % all.length];
+}
+
 let i = 0;
 try {
   for (; i < ITERATIONS; i++) {
     rebuildIfClosed();
     sane = chance(0.5);
-    const [kind, name] = pick(all);
+    const [kind, name] = next(i);
     calls[name] = (calls[name] ?? 0) + 1;
     if (kind === 'field') {
       // Struct fields: assigning adversarial values either works or throws a named error.
