@@ -1,4 +1,4 @@
-// node bench/inprocess.mjs [--impl async|floor-async] [--n N] [--warmup N] [--heap]
+// node bench/inprocess.mjs [--impl async|floor-async] [--root DIR] [--n N] [--warmup N] [--heap]
 //
 // Both sides of W1's 512-byte ping-pong in one Node process, so that the
 // scheduler cannot place them apart: what one round trip costs the process
@@ -12,11 +12,13 @@
 // - user-space instructions, repeatable on a busy machine: the difference of
 //   two runs under `valgrind --tool=callgrind` (e.g. --n 1000 and --n 5000,
 //   --warmup 6000), divided by the difference in round trips.
-// The floor's addon is built by `npm run bench` (bench/floor/).
+// The floor's addon is built by `npm run bench` (bench/floor/). `--root DIR`
+// measures another built checkout of posix-sockets (its dist/ and addon, e.g.
+// a commit from before a change): only calls every version has are used.
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AF_INET, SOCK_STREAM, accept, connect, recv, send, sizeof, socket } from '../dist/index.js';
-import { listenLoopback, loopback4 } from '../tools/dist/loopback.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,8 +26,12 @@ const { values } = parseArgs({
     n: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '2000' },
     heap: { type: 'boolean', default: false },
+    root: { type: 'string' },
   },
 });
+const entry = values.root === undefined ? new URL('../dist/index.js', import.meta.url) : pathToFileURL(resolve(values.root, 'dist', 'index.js'));
+if (values.root !== undefined) process.env.POSIX_SOCKETS_ADDON ??= resolve(values.root, 'build', 'Release', 'posix_sockets.node');
+const { AF_INET, INADDR_LOOPBACK, SOCK_STREAM, accept, bind, connect, getsockname, htonl, listen, recv, send, sizeof, sockaddr_in, socket, socklen_t } = await import(entry.href);
 const n = Number(values.n);
 const warmup = Number(values.warmup);
 if (!['async', 'floor-async'].includes(values.impl)) throw new Error('inprocess: --impl must be async or floor-async');
@@ -36,9 +42,15 @@ if (values.impl === 'floor-async') {
   io = { recv: floor.recv, send: floor.send };
 }
 
-const { fd: l, port } = listenLoopback(AF_INET, 16);
+// 127.0.0.1, a port the kernel chooses.
+const addr = new sockaddr_in();
+addr.sin_family = AF_INET;
+addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+const l = socket(AF_INET, SOCK_STREAM, 0);
+if (l < 0 || bind(l, addr, sizeof(addr)) < 0 || listen(l, 16) < 0 || getsockname(l, addr, socklen_t(sizeof(addr))) < 0) {
+  throw new Error('inprocess: cannot listen on 127.0.0.1');
+}
 const c = socket(AF_INET, SOCK_STREAM, 0);
-const addr = loopback4(port);
 const connecting = connect(c, addr, sizeof(addr));
 const s = await accept(l, null, null);
 if ((await connecting) !== 0 || s < 0) throw new Error('inprocess: cannot connect');
