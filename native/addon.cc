@@ -92,6 +92,13 @@ int64_t GetInteger(const Napi::CallbackInfo& info, size_t index, const char* wha
   return static_cast<int64_t>(d);
 }
 
+double MadeAtOnce(Napi::Env env, double ret, int err, uint32_t outlen) {
+  int32_t* slots = State(env).lastCall;
+  if (ret == -1) slots[kErrnoSlot] = err;
+  slots[kOutLenSlot] = static_cast<int32_t>(outlen);
+  return ret;
+}
+
 int GetInt(const Napi::CallbackInfo& info, size_t index, const char* what) {
   return static_cast<int>(GetInteger(info, index, what, INT32_MIN, INT32_MAX));
 }

@@ -28,6 +28,10 @@ constexpr int kSlots = 3;
 // (errno and the out-length in their slots), and no callback follows.
 constexpr double kPending = -2;
 
+// An async call's result when it was made at once: errno (when ret is -1) and
+// the out-length go to their lastCall slots, ret is the return value.
+double MadeAtOnce(Napi::Env env, double ret, int err, uint32_t outlen);
+
 struct AddonState {
   // What the last sync call left besides its result, in an Int32Array shared
   // with the JS layer (exported as `lastCall`), so that no extra value is

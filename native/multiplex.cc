@@ -132,10 +132,7 @@ Napi::Function GetCallback(const CallbackInfo& info, size_t index) {
 // A call that cannot wait completes at once, as Start does for such calls:
 // its result is the return value, errno in lastCall (addon.h), no callback.
 Value Completed(const CallbackInfo& info, long ret) {
-  int32_t* slots = State(info.Env()).lastCall;
-  if (ret == -1) slots[kErrnoSlot] = errno;
-  slots[kOutLenSlot] = 0;
-  return Napi::Number::New(info.Env(), static_cast<double>(ret));
+  return Napi::Number::New(info.Env(), MadeAtOnce(info.Env(), static_cast<double>(ret), errno, 0));
 }
 
 // The caller's memory as it is now (it may have been detached meanwhile).

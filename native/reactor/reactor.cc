@@ -614,19 +614,14 @@ double Start(Napi::Env env, std::unique_ptr<Op> op, const Napi::CallbackInfo& in
       }
     }
   }
-  int32_t* slots = State(env).lastCall;
-  if (plan == Plan::Now) {
-    // The result goes back as the call's return value: no call into JS.
-    if (op->ret == -1) slots[kErrnoSlot] = op->err;
-    slots[kOutLenSlot] = static_cast<int32_t>(op->addrLenOut);
-    return static_cast<double>(op->ret);
-  }
+  // The result goes back as the call's return value: no call into JS.
+  if (plan == Plan::Now) return MadeAtOnce(env, static_cast<double>(op->ret), op->err, op->addrLenOut);
   r = GetReactor(env, true);
   OwnMemory(env, *op, info, viewIndex, addrIndex);
   napi_create_reference(env, info[callbackIndex], 1, &op->callback);
   Op* raw = op.release();
   r->Enqueue(raw, plan);
-  slots[kOpIdSlot] = static_cast<int32_t>(raw->id);
+  State(env).lastCall[kOpIdSlot] = static_cast<int32_t>(raw->id);
   return kPending;
 }
 
